@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# make run: Redis and PostgreSQL (local, installed if missing), a real Kafka broker (KRaft) from
+# Maven Central jars, then the six services from their built jars. Everything started here is
+# recorded by pid under .run/ so that `make stop` stops exactly that.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUN="$ROOT/.run"
+mkdir -p "$RUN/logs"
+
+KAFKA_PORT=${PARLEY_KAFKA_PORT:-9092}
+SERVICES="gateway:8080 ws-service:8081 delivery-consumer:8082 persistence-consumer:8083 seat-service:8084 metrics-service:8085"
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+scripts/ensure-infra.sh
+
+DEVINFRA_CP="$ROOT/dev-infra/target/classes:$(cat "$ROOT/dev-infra/target/runtime.classpath")"
+java -cp "$DEVINFRA_CP" dev.parley.devinfra.DevInfraMain databases parley_chat parley_seat
+
+if alive "$RUN/kafka/kafka.pid"; then
+  echo "kafka: already running (pid $(cat "$RUN/kafka/kafka.pid"))"
+else
+  java -Dparley.root="$ROOT" -cp "$DEVINFRA_CP" dev.parley.devinfra.DevInfraMain kafka "$RUN/kafka" "$KAFKA_PORT"
+fi
+
+export PARLEY_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+for entry in $SERVICES; do
+  svc=${entry%%:*}
+  if alive "$RUN/$svc.pid"; then echo "$svc: already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi
+  jar="$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+  [ -f "$jar" ] || { echo "$svc: $jar missing — run 'make build' first" >&2; exit 1; }
+  nohup java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$jar" > "$RUN/logs/$svc.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/$svc.pid"
+  echo "$svc: started (pid $!)"
+done
+
+deadline=$(( $(date +%s) + 180 ))
+for entry in $SERVICES; do
+  svc=${entry%%:*}; port=${entry##*:}
+  until curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null; do
+    if ! alive "$RUN/$svc.pid"; then echo "$svc exited; see $RUN/logs/$svc.log" >&2; tail -20 "$RUN/logs/$svc.log" >&2; exit 1; fi
+    if [ "$(date +%s)" -gt "$deadline" ]; then
+      echo "$svc not ready after 180 s; see $RUN/logs/$svc.log" >&2
+      curl -s "http://127.0.0.1:$port/q/health/ready" >&2 || true; exit 1
+    fi
+    sleep 1
+  done
+  echo "$svc: ready"
+done
+
+cat <<TXT
+
+Parley is running.
+  console          http://127.0.0.1:8080/
+  gateway          http://127.0.0.1:8080/q/health/ready   /q/metrics
+  ws-service       http://127.0.0.1:8081/q/health/ready   /q/metrics
+  delivery         http://127.0.0.1:8082/q/health/ready   /q/metrics
+  persistence      http://127.0.0.1:8083/q/health/ready   /q/metrics
+  seat-service     http://127.0.0.1:8084/q/health/ready   /q/metrics
+  metrics-service  http://127.0.0.1:8085/q/health/ready   /q/metrics
+  kafka            127.0.0.1:$KAFKA_PORT (KRaft, data in .run/kafka)
+  logs             $RUN/logs/   (kafka: $RUN/kafka/logs/)
+Stop with: make stop
+TXT

@@ -1,0 +1,32 @@
+package dev.parley.ws.health;
+
+import dev.parley.devinfra.test.RedisTestResource;
+import dev.parley.devinfra.test.KafkaTestResource;
+import dev.parley.devinfra.test.PostgresTestResource;
+import dev.parley.devinfra.test.ServiceProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** ws-service boots against real Redis, Kafka, PostgreSQL and honours the platform contract. */
+@QuarkusTest
+@QuarkusTestResource(value = RedisTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = true)
+class WsServicePlatformTest {
+
+    @Test
+    void readinessChecksEveryBackend() {
+        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check", "Reactive PostgreSQL connections health check");
+    }
+
+    @Test
+    void livenessDependsOnNothingDownstream() {
+        ServiceProbe.assertLive();
+    }
+
+    @Test
+    void exposesPrometheusMetricsWithSloBuckets() {
+        ServiceProbe.assertPrometheusWithSloBuckets();
+    }
+}
