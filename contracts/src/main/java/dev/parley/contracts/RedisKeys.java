@@ -26,6 +26,11 @@ public final class RedisKeys {
         return prefix + "pods";
     }
 
+    /** Hash pod id → the pod's WebSocket base address (ws://host:port), for the gateway's ring. */
+    public String podAddresses() {
+        return prefix + "pods:addr";
+    }
+
     /** Hash device id → pod id of one user's open connections (multi-device presence). */
     public String presence(String userId) {
         return prefix + "presence:" + userId;
@@ -49,6 +54,11 @@ public final class RedisKeys {
     /** Hash message id → seq, so a redelivered message keeps the seq it was given. */
     public String conversationMessageSeq(String conversationId) {
         return prefix + "conv:{" + conversationId + "}:ids";
+    }
+
+    /** Hash user id → highest seq that user has read in the conversation. */
+    public String conversationRead(String conversationId) {
+        return prefix + "conv:{" + conversationId + "}:read";
     }
 
     /** Set of member user ids of a conversation (cache of PostgreSQL). */
