@@ -1,7 +1,7 @@
 # Parley — the two commands that matter: `make run` and `make test`.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test run stop clean infra infra-tools
+.PHONY: build test run stop clean infra infra-tools bench
 
 ## build: compile and package every module (no tests)
 build: infra-tools
@@ -23,6 +23,11 @@ stop:
 clean: stop
 	$(MVN) -q clean
 	rm -rf .run
+
+## bench: the benchmarks (JUnit classes tagged "bench"); each writes its figures under <module>/target/bench/
+bench: infra
+	$(MVN) -Pbench -Dsurefire.failIfNoSpecifiedTests=false install
+	@find . -path '*/target/bench/*.txt' -exec sh -c 'echo "== $$1"; cat "$$1"' _ {} \;
 
 ## infra: local Redis and PostgreSQL up (installed from Debian packages when missing)
 infra:
