@@ -61,6 +61,11 @@ public final class RedisKeys {
         return prefix + "conv:{" + conversationId + "}:read";
     }
 
+    /** Hash "user/device" → highest seq that device confirmed it received (default for its next sync). */
+    public String conversationDelivered(String conversationId) {
+        return prefix + "conv:{" + conversationId + "}:delivered";
+    }
+
     /** Set of member user ids of a conversation (cache of PostgreSQL). */
     public String conversationMembers(String conversationId) {
         return prefix + "conv:{" + conversationId + "}:members";

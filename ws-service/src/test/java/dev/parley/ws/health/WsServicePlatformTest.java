@@ -2,7 +2,7 @@ package dev.parley.ws.health;
 
 import dev.parley.devinfra.test.RedisTestResource;
 import dev.parley.devinfra.test.KafkaTestResource;
-import dev.parley.devinfra.test.PostgresTestResource;
+import dev.parley.devinfra.test.ChatPostgresTestResource;
 import dev.parley.devinfra.test.ServiceProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = RedisTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ChatPostgresTestResource.class, restrictToAnnotatedClass = true)
 class WsServicePlatformTest {
 
     @Test
     void readinessChecksEveryBackend() {
-        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check", "Reactive PostgreSQL connections health check");
+        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check",
+                "Reactive PostgreSQL connections health check", "ws-service pod registration");
     }
 
     @Test

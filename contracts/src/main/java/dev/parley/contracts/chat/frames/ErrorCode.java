@@ -1,0 +1,34 @@
+package dev.parley.contracts.chat.frames;
+
+/** Codes of {@code error} frames and of close frames. Clients branch on these, never on text. */
+public final class ErrorCode {
+
+    /** Not JSON, or JSON with unknown or mistyped fields. */
+    public static final String MALFORMED = "malformed";
+    /** A frame larger than ChatLimits.MAX_FRAME_BYTES. */
+    public static final String FRAME_TOO_LARGE = "frame_too_large";
+    /** A type this protocol version does not know. */
+    public static final String UNKNOWN_TYPE = "unknown_type";
+    /** A required field is missing or out of range. */
+    public static final String INVALID = "invalid";
+    /** The user is not a member of the conversation (or it does not exist). */
+    public static final String NOT_MEMBER = "not_member";
+    /** The same client message id is still being written; retry later. */
+    public static final String IN_FLIGHT = "in_flight";
+    /** Too many unacknowledged sends on this connection. */
+    public static final String TOO_MANY_IN_FLIGHT = "too_many_in_flight";
+    /** The message could not be written; nothing was stored; retry with the same cmid. */
+    public static final String SEND_FAILED = "send_failed";
+    /** Unsupported protocol version. */
+    public static final String UNSUPPORTED_VERSION = "unsupported_version";
+    /** A transient server problem; retry. */
+    public static final String UNAVAILABLE = "unavailable";
+
+    /** WebSocket close code: the client did not read fast enough and was cut off; reconnect and sync. */
+    public static final int CLOSE_SLOW_CONSUMER = 4008;
+    /** WebSocket close code: the pod is draining; reconnect (the gateway routes elsewhere) and sync. */
+    public static final int CLOSE_DRAINING = 1012;
+
+    private ErrorCode() {
+    }
+}

@@ -1,0 +1,52 @@
+package dev.parley.ws.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "parley.ws")
+public interface WsConfig {
+
+    /** This pod's id in the registry and its delivery channel; defaults to HOSTNAME (the k8s pod name). */
+    Optional<String> podId();
+
+    /** Address clients reach this pod at (the gateway's ring hands it out), e.g. ws://10.0.0.7:8081. */
+    Optional<String> advertisedUrl();
+
+    /** How often the pod refreshes its registry entry and its users' presence. */
+    @WithDefault("3s")
+    Duration heartbeatInterval();
+
+    /** A pod whose heartbeat is older than this is dead for the gateway. */
+    @WithDefault("10s")
+    Duration podTtl();
+
+    /** Presence entries expire this long after the last heartbeat that refreshed them. */
+    @WithDefault("30s")
+    Duration presenceTtl();
+
+    /** Frames queued to one connection but not yet written; beyond it the client is cut off. */
+    @WithDefault("256")
+    int outboundLimit();
+
+    /** Sends of one connection awaiting their ack; beyond it new sends are refused. */
+    @WithDefault("64")
+    int inFlightLimit();
+
+    /** How long a send waits for its sequenced echo before the sender gets an "accepted" ack. */
+    @WithDefault("5s")
+    Duration ackTimeout();
+
+    /** How long a client message id is remembered for deduplicating retries. */
+    @WithDefault("24h")
+    Duration dedupeWindow();
+
+    /** Most conversations one sync or unread frame may name. */
+    @WithDefault("100")
+    int maxConversationsPerFrame();
+
+    /** Members of a conversation are cached in Redis this long. */
+    @WithDefault("1h")
+    Duration memberCacheTtl();
+}

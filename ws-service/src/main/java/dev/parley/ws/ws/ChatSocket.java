@@ -1,0 +1,73 @@
+package dev.parley.ws.ws;
+
+import dev.parley.contracts.chat.frames.ServerFrame;
+import dev.parley.ws.config.PodIdentity;
+import dev.parley.ws.repository.PresenceRepository;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
+
+/**
+ * The client endpoint. Every method returns a Uni, so frames are handled on the event loop, one at
+ * a time per connection (a sender's frames keep their order). Authentication happened in
+ * {@link TokenUpgradeCheck} before the upgrade.
+ */
+@WebSocket(path = "/ws/chat")
+public class ChatSocket {
+
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+
+    private final ConnectionRegistry connections;
+    private final PresenceRepository presence;
+    private final FrameRouter router;
+    private final PodIdentity pod;
+
+    public ChatSocket(ConnectionRegistry connections, PresenceRepository presence, FrameRouter router, PodIdentity pod) {
+        this.connections = connections;
+        this.presence = presence;
+        this.router = router;
+        this.pod = pod;
+    }
+
+    @OnOpen
+    public Uni<Void> onOpen(WebSocketConnection connection) {
+        String user = connection.userData().get(TokenUpgradeCheck.USER);
+        String device = connection.userData().get(TokenUpgradeCheck.DEVICE);
+        // A cut-off client is forgotten at once: its close handshake may never finish if it does not read.
+        ClientSession session = connections.register(connection, user, device, () -> forget(connection).subscribe().with(x -> { }));
+        return presence.connect(user, device)
+                .invoke(() -> session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis())));
+    }
+
+    @OnTextMessage
+    public Uni<Void> onText(String raw, WebSocketConnection connection) {
+        ClientSession session = connections.get(connection);
+        return session == null ? Uni.createFrom().voidItem() : router.route(session, raw);
+    }
+
+    @OnClose
+    public Uni<Void> onClose(WebSocketConnection connection) {
+        return forget(connection);
+    }
+
+    private Uni<Void> forget(WebSocketConnection connection) {
+        ClientSession session = connections.remove(connection);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return presence.disconnect(session.userId(), session.deviceId())
+                .onFailure().invoke(e -> LOG.debugf("presence cleanup failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    @OnError
+    public Uni<Void> onError(WebSocketConnection connection, Throwable failure) {
+        LOG.debugf("connection %s: %s", connection.id(), failure.getMessage());
+        return Uni.createFrom().voidItem();
+    }
+}

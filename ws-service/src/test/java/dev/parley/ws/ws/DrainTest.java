@@ -1,0 +1,63 @@
+package dev.parley.ws.ws;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.contracts.RedisKeys;
+import dev.parley.contracts.chat.frames.ErrorCode;
+import dev.parley.devinfra.test.ChatClient;
+import dev.parley.devinfra.test.ChatPostgresTestResource;
+import dev.parley.devinfra.test.KafkaTestResource;
+import dev.parley.devinfra.test.RedisTestResource;
+import dev.parley.platform.auth.TokenCodec;
+import dev.parley.ws.config.PodIdentity;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The preStop drain: out of the registry, clients told to reconnect, connections closed, not ready. */
+@QuarkusTest
+@QuarkusTestResource(value = RedisTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ChatPostgresTestResource.class, restrictToAnnotatedClass = true)
+class DrainTest {
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    TokenCodec tokens;
+    @Inject
+    RedisKeys keys;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    PodIdentity pod;
+
+    @Test
+    void drainMovesClientsAwayAndTakesThePodOutOfRotation() {
+        given().get("/q/health/ready").then().statusCode(200);
+        String ws = "ws://" + base.getHost() + ":" + base.getPort();
+        try (ChatClient alice = ChatClient.connect(ws, tokens.mint("d-alice", null, Duration.ofMinutes(5)), "a1")) {
+            given().get("/internal/drain").then().statusCode(200).body("closed", equalTo(1));
+            assertEquals("draining", alice.await(f -> "reconnect".equals(f.type()), Duration.ofSeconds(10)).reason());
+            assertEquals(ErrorCode.CLOSE_DRAINING, alice.awaitClose(Duration.ofSeconds(10)));
+        }
+        assertTrue(redis.sortedSet(String.class).zscore(keys.podRegistry(), pod.podId()).isEmpty());
+        assertNull(redis.hash(String.class).hget(keys.podAddresses(), pod.podId()));
+        given().get("/q/health/ready").then().statusCode(503);
+        try {
+            ChatClient.connect(ws, tokens.mint("d-bob", null, Duration.ofMinutes(5)), "b1");
+            throw new AssertionError("a draining pod accepted a connection");
+        } catch (java.util.concurrent.CompletionException expected) {
+            assertEquals(503, ((java.net.http.WebSocketHandshakeException) expected.getCause()).getResponse().statusCode());
+        }
+    }
+}
