@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class StrictModels {
 
-    /** apiVersion + kind → model class: the only built-in kinds the tree may contain. */
+    /** apiVersion + kind → model class: the built-in kinds the tree may contain, and Strimzi's. */
     static final Map<String, Class<?>> TYPED = Map.ofEntries(
             Map.entry("v1/ConfigMap", ConfigMap.class),
             Map.entry("v1/Service", Service.class),
@@ -39,7 +39,11 @@ final class StrictModels {
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
             Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
-            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class));
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+            // Strimzi's own models (io.strimzi:api, the operator's release).
+            Map.entry("kafka.strimzi.io/v1beta2/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class));
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .annotationIntrospector(new JacksonAnnotationIntrospector() {

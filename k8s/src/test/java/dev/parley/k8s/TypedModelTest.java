@@ -16,10 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every rendered object is a kind we know, and reads into its typed model with no unknown field. */
 class TypedModelTest {
 
-    /** Custom resources the tree uses; checked by {@link CustomResourceTest}. */
-    static final Set<String> CUSTOM = Set.of(
-            "kafka.strimzi.io/v1beta2/Kafka", "kafka.strimzi.io/v1beta2/KafkaNodePool",
-            "kafka.strimzi.io/v1beta2/KafkaTopic", "keda.sh/v1alpha1/ScaledObject",
+    /** Custom resources without a typed model here; checked by {@link CustomResourceTest}. */
+    static final Set<String> CUSTOM = Set.of("keda.sh/v1alpha1/ScaledObject",
             "argoproj.io/v1alpha1/AppProject", "argoproj.io/v1alpha1/ApplicationSet",
             "argoproj.io/v1alpha1/Application");
 
@@ -67,6 +65,19 @@ class TypedModelTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) deployment.path("spec").path("template").path("spec"))
                 .put("image", "parley/gateway:1.0.0");
         assertThrows(Exception.class, () -> StrictModels.read(deployment));
+    }
+
+    @Test
+    void strimziResourcesAreTypedTooAndRefuseUnknownFields() throws Exception {
+        JsonNode topic = Objects.ofKind(Kustomize.overlay("kind"), "KafkaTopic").findFirst().orElseThrow().deepCopy();
+        assertTrue(StrictModels.isTyped(topic));
+        StrictModels.read(topic);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) topic.path("spec")).put("partition", 3);
+        Exception e = assertThrows(Exception.class, () -> StrictModels.read(topic));
+        assertTrue(e.getMessage().contains("partition"), e.getMessage());
+        JsonNode kafka = Objects.ofKind(Kustomize.overlay("kind"), "Kafka").findFirst().orElseThrow().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) kafka.path("spec").path("kafka").path("listeners").get(0)).put("tsl", false);
+        assertThrows(Exception.class, () -> StrictModels.read(kafka));
     }
 
     @Test
