@@ -7,7 +7,7 @@ export const WS_URL = (__ENV.WS_URL || BASE_URL.replace(/^http/, 'ws')).replace(
 /** smoke | load | spike */
 export const PROFILE = __ENV.PROFILE || 'smoke';
 
-/** Where handleSummary writes its JSON (relative to the working directory). */
+/** Where handleSummary writes its JSON (relative to the working directory; k6/results is kept in git). */
 export const SUMMARY_DIR = __ENV.SUMMARY_DIR || 'k6/results';
 
 /** Every path the scripts call, through the gateway. */
