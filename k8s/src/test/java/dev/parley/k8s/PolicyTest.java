@@ -357,4 +357,21 @@ class PolicyTest {
                 }));
         assertEquals(List.of(), problems);
     }
+
+    @org.junit.jupiter.api.Test
+    void productionRunsEveryAutoscaledTierHighlyAvailableAndScalesWsServiceOnConnections() {
+        List<JsonNode> objects = Kustomize.overlay("production");
+        List<String> problems = new ArrayList<>();
+        ofKind(objects, "HorizontalPodAutoscaler").filter(h -> h.path("spec").path("minReplicas").asInt(1) < 2)
+                .forEach(h -> problems.add(id(h) + ": minReplicas below 2 in production"));
+        ofKind(objects, "ScaledObject").filter(so -> so.path("spec").path("minReplicaCount").asInt(0) < 2)
+                .forEach(so -> problems.add(id(so) + ": minReplicaCount below 2 in production"));
+        JsonNode ws = Objects.find(objects, "HorizontalPodAutoscaler", FleetService.WS_SERVICE.serviceName()).orElseThrow();
+        boolean connections = elements(ws.path("spec").path("metrics")).anyMatch(m -> m.path("type").asText().equals("Pods")
+                && m.path("pods").path("metric").path("name").asText().equals("parley_ws_connections"));
+        if (!connections) {
+            problems.add(id(ws) + ": no Pods metric parley_ws_connections (open connections per pod)");
+        }
+        assertEquals(List.of(), problems);
+    }
 }
