@@ -35,3 +35,83 @@ infra:
 
 infra-tools:
 	@command -v java >/dev/null && command -v mvn >/dev/null || { echo "needs a JDK 17+ and Maven 3.8+ (apt-get install openjdk-17-jdk-headless maven)"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Kubernetes (docs/deploy.md). These targets need tools this repository does not install:
+# docker (a running engine), kind, kubectl. Each one says what it misses before it starts.
+SERVICES := gateway ws-service delivery-consumer persistence-consumer seat-service metrics-service
+IMAGE_TAG ?= 1.0.0-SNAPSHOT
+KIND_CLUSTER ?= parley
+KIND_CONTEXT := kind-$(KIND_CLUSTER)
+STRIMZI_VERSION ?= 0.48.0
+KEDA_VERSION ?= 2.17.0
+INGRESS_NGINX_VERSION ?= 1.12.1
+METRICS_SERVER_VERSION ?= 0.7.2
+ARGOCD_VERSION ?= 3.0.0
+NEED_DOCKER = @docker info >/dev/null 2>&1 || { echo "$@ needs a running Docker engine (docker info failed): install Docker, or use a machine that has one"; exit 1; }
+NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind (https://kind.sigs.k8s.io/docs/user/quick-start/)"; exit 1; }
+NEED_KUBECTL = @command -v kubectl >/dev/null || { echo "$@ needs kubectl (Debian: apt-get install kubernetes-client, or kubectl from the Kubernetes packages)"; exit 1; }
+
+.PHONY: images kind-up argocd k8s-validate
+
+## images: container images parley/<service>:$(IMAGE_TAG) (JVM; NATIVE=1 builds native-micro images with the Mandrel builder container)
+images:
+	$(NEED_DOCKER)
+	$(MVN) -DskipTests $(if $(NATIVE),-Pnative,) package -pl $(shell echo $(SERVICES) | tr ' ' ',') -am
+	@for s in $(SERVICES); do \
+	  echo "== parley/$$s:$(IMAGE_TAG)"; \
+	  docker build -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) $$s || exit 1; \
+	done
+
+## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind
+kind-up:
+	$(NEED_KIND)
+	$(NEED_KUBECTL)
+	$(NEED_DOCKER)
+	$(MAKE) images
+	@kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' || kind create cluster --name $(KIND_CLUSTER) --config k8s/kind-config.yaml
+	@for s in $(SERVICES); do kind load docker-image parley/$$s:$(IMAGE_TAG) --name $(KIND_CLUSTER) || exit 1; done
+	kubectl --context $(KIND_CONTEXT) apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v$(INGRESS_NGINX_VERSION)/deploy/static/provider/kind/deploy.yaml
+	kubectl --context $(KIND_CONTEXT) apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v$(METRICS_SERVER_VERSION)/components.yaml
+	@# kind's kubelets serve self-signed certificates
+	kubectl --context $(KIND_CONTEXT) -n kube-system patch deployment metrics-server --type=json \
+	  -p '[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]' || true
+	kubectl --context $(KIND_CONTEXT) create namespace parley --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
+	curl -fsSL https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml \
+	  | sed 's/namespace: myproject/namespace: parley/' | kubectl --context $(KIND_CONTEXT) -n parley apply --server-side -f -
+	kubectl --context $(KIND_CONTEXT) apply --server-side -f https://github.com/kedacore/keda/releases/download/v$(KEDA_VERSION)/keda-$(KEDA_VERSION).yaml
+	kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/strimzi-cluster-operator --timeout=5m
+	kubectl --context $(KIND_CONTEXT) -n keda rollout status deployment/keda-operator --timeout=5m
+	kubectl --context $(KIND_CONTEXT) -n ingress-nginx rollout status deployment/ingress-nginx-controller --timeout=5m
+	@# Secrets never live in git: random values, created once.
+	@kubectl --context $(KIND_CONTEXT) -n parley get secret parley-postgres >/dev/null 2>&1 || \
+	  kubectl --context $(KIND_CONTEXT) -n parley create secret generic parley-postgres --from-literal=password="$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	@kubectl --context $(KIND_CONTEXT) -n parley get secret parley-jwt >/dev/null 2>&1 || \
+	  kubectl --context $(KIND_CONTEXT) -n parley create secret generic parley-jwt --from-literal=secret="$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	kubectl --context $(KIND_CONTEXT) apply -k k8s/overlays/kind
+	kubectl --context $(KIND_CONTEXT) -n parley wait kafka/parley --for=condition=Ready --timeout=10m
+	@for s in $(SERVICES); do kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/$$s --timeout=10m || exit 1; done
+	@echo "Parley is up: http://parley.localtest.me/  (k6: k6 run -e PROFILE=smoke k6/chat.js)"
+
+## argocd: Argo CD in the kind cluster, the kind cluster registered as "kind", the AppProject and ApplicationSet (REPO_URL=<git URL the cluster can read>)
+argocd:
+	$(NEED_KUBECTL)
+	@[ -n "$(REPO_URL)" ] || { echo "make argocd needs REPO_URL=<git URL of this repository that Argo CD can clone>"; exit 1; }
+	@kubectl --context $(KIND_CONTEXT) cluster-info >/dev/null 2>&1 || { echo "make argocd needs the kind cluster $(KIND_CLUSTER) (make kind-up)"; exit 1; }
+	kubectl --context $(KIND_CONTEXT) create namespace argocd --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
+	kubectl --context $(KIND_CONTEXT) -n argocd apply --server-side --force-conflicts -f https://raw.githubusercontent.com/argoproj/argo-cd/v$(ARGOCD_VERSION)/manifests/install.yaml
+	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-applicationset-controller --timeout=5m
+	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-repo-server --timeout=5m
+	@# The cluster Argo CD runs in, under the name the kind overlay's Application targets.
+	kubectl --context $(KIND_CONTEXT) -n argocd create secret generic cluster-kind \
+	  --from-literal=name=kind --from-literal=server=https://kubernetes.default.svc \
+	  --from-literal=config='{"tlsClientConfig":{"insecure":false}}' --dry-run=client -o yaml \
+	  | kubectl --context $(KIND_CONTEXT) label --local -f - argocd.argoproj.io/secret-type=cluster -o yaml \
+	  | kubectl --context $(KIND_CONTEXT) apply -f -
+	kubectl kustomize k8s/argocd | sed 's#https://git.example.com/parley/parley.git#$(REPO_URL)#g' | kubectl --context $(KIND_CONTEXT) apply -f -
+	@echo "Argo CD admin password: kubectl --context $(KIND_CONTEXT) -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d"
+
+## k8s-validate: render every overlay and check it (typed models, policies, contracts, k6 syntax); also part of make test
+k8s-validate:
+	$(NEED_KUBECTL)
+	$(MVN) -pl k8s -am verify

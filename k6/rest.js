@@ -1,0 +1,66 @@
+// The REST facade under load: login, conversation history pages and cohort reads through the
+// gateway (its rate limits, caches and request coalescing are what this measures).
+// k6 run -e PROFILE=smoke|load|spike k6/rest.js
+import http from 'k6/http';
+import { check, group, sleep } from 'k6';
+import { Rate } from 'k6/metrics';
+import { BASE_URL, PATHS, HTTP_THRESHOLDS, authHeaders, scenariosFor, summary } from './lib/config.js';
+import { devLogin, userName } from './lib/auth.js';
+
+const VUS = { smoke: 2, load: 100, spike: 500 };
+const limited = new Rate('rest_rate_limited');
+
+// 429 (rate limited, with Retry-After) is a correct answer of the gateway; rest_rate_limited bounds it.
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 429));
+
+export const options = {
+  scenarios: scenariosFor('rest', VUS),
+  thresholds: Object.assign({}, HTTP_THRESHOLDS, {
+    'http_req_duration{name:history}': ['p(95)<200', 'p(99)<800'],
+    'http_req_duration{name:cohorts}': ['p(95)<200', 'p(99)<800'],
+    rest_rate_limited: ['rate<0.05'],
+  }),
+};
+
+export function setup() {
+  const a = userName('rest', 1);
+  const b = userName('rest', 2);
+  const token = devLogin(a);
+  if (!token) {
+    throw new Error(`dev login refused: is the gateway at ${BASE_URL}?`);
+  }
+  const res = http.post(`${BASE_URL}${PATHS.conversations}`,
+    JSON.stringify({ kind: 'group', title: 'k6 rest', members: [a, b] }),
+    { headers: authHeaders(token), tags: { name: 'create-conversation' } });
+  if (!check(res, { 'conversation created': (r) => (r.status === 200 || r.status === 201) && !!r.json('id') })) {
+    throw new Error(`creating a conversation failed: ${res.status} ${res.body}`);
+  }
+  return { conv: res.json('id') };
+}
+
+let token = null;
+
+export function rest(data) {
+  if (!token) {
+    // The conversation's members are users 1 and 2; odd VUs read as 1, even as 2.
+    token = devLogin(userName('rest', ((__VU - 1) % 2) + 1));
+    if (!token) {
+      return;
+    }
+  }
+  group('history', () => {
+    const res = http.get(`${BASE_URL}${PATHS.history(data.conv)}`, { headers: authHeaders(token), tags: { name: 'history' } });
+    limited.add(res.status === 429);
+    check(res, { 'history 200': (r) => r.status === 200 || r.status === 429 });
+  });
+  group('cohorts', () => {
+    const res = http.get(`${BASE_URL}${PATHS.cohorts}`, { headers: authHeaders(token), tags: { name: 'cohorts' } });
+    limited.add(res.status === 429);
+    check(res, { 'cohorts 200': (r) => r.status === 200 || r.status === 429 });
+  });
+  sleep(0.5);
+}
+
+export function handleSummary(data) {
+  return summary('rest', data);
+}

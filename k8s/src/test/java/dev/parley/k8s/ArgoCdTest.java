@@ -1,0 +1,124 @@
+package dev.parley.k8s;
+
+import static dev.parley.k8s.Objects.elements;
+import static dev.parley.k8s.Objects.ofKind;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Argo CD objects and the kind cluster config fit the tree they point at. */
+class ArgoCdTest {
+
+    private final List<JsonNode> argocd = Kustomize.render("argocd");
+
+    private JsonNode appSet() {
+        List<JsonNode> sets = ofKind(argocd, "ApplicationSet").toList();
+        assertEquals(1, sets.size(), "one ApplicationSet");
+        return sets.get(0);
+    }
+
+    private JsonNode project() {
+        List<JsonNode> projects = ofKind(argocd, "AppProject").toList();
+        assertEquals(1, projects.size(), "one AppProject");
+        return projects.get(0);
+    }
+
+    @Test
+    void theApplicationSetGeneratesOneApplicationPerOverlayDirectory() throws IOException {
+        JsonNode spec = appSet().path("spec");
+        List<JsonNode> dirs = elements(spec.path("generators")).map(g -> g.path("git")).filter(g -> !g.isMissingNode())
+                .flatMap(g -> elements(g.path("directories"))).toList();
+        assertFalse(dirs.isEmpty(), "a git directory generator");
+        Set<String> matched = new TreeSet<>();
+        Path root = Kustomize.repoRoot();
+        for (JsonNode d : dirs) {
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + d.path("path").asText());
+            try (Stream<Path> walk = Files.walk(root.resolve("k8s"), 3)) {
+                walk.filter(Files::isDirectory).map(root::relativize)
+                        .filter(m::matches).forEach(p -> matched.add(p.toString().replace('\\', '/')));
+            }
+        }
+        Set<String> overlays = new TreeSet<>();
+        Kustomize.OVERLAYS.forEach(o -> overlays.add("k8s/overlays/" + o));
+        assertEquals(overlays, matched, "the generator's directories are exactly the overlays");
+        overlays.forEach(o -> assertTrue(Files.exists(root.resolve(o).resolve("kustomization.yaml")), o));
+    }
+
+    @Test
+    void applicationsSyncAutomaticallyWithPruneSelfHealAndCreateTheirNamespace() {
+        JsonNode tpl = appSet().path("spec").path("template");
+        assertFalse(tpl.path("metadata").path("name").asText().isEmpty(), "template.metadata.name is required");
+        JsonNode spec = tpl.path("spec");
+        assertEquals(ofKind(argocd, "AppProject").findFirst().map(Objects::name).orElse(""), spec.path("project").asText());
+        for (String f : List.of("repoURL", "path", "targetRevision")) {
+            assertFalse(spec.path("source").path(f).asText().isEmpty(), "template.spec.source." + f + " is required");
+        }
+        JsonNode dest = spec.path("destination");
+        assertTrue(dest.has("name") ^ dest.has("server"), "destination needs exactly one of name / server");
+        assertEquals("parley", dest.path("namespace").asText());
+        JsonNode automated = spec.path("syncPolicy").path("automated");
+        assertTrue(automated.path("prune").asBoolean(), "automated.prune");
+        assertTrue(automated.path("selfHeal").asBoolean(), "automated.selfHeal");
+        assertTrue(elements(spec.path("syncPolicy").path("syncOptions")).anyMatch(o -> o.asText().equals("CreateNamespace=true")));
+        String repo = spec.path("source").path("repoURL").asText();
+        elements(appSet().path("spec").path("generators")).forEach(g ->
+                assertEquals(repo, g.path("git").path("repoURL").asText(), "generator and source read the same repository"));
+        assertTrue(elements(project().path("spec").path("sourceRepos")).anyMatch(r -> r.asText().equals(repo)),
+                "the AppProject allows the repository");
+    }
+
+    @Test
+    void theProjectAllowsEveryOverlayItsNamespaceAndEveryKindItRenders() {
+        JsonNode spec = project().path("spec");
+        List<String> problems = new ArrayList<>();
+        for (String overlay : Kustomize.OVERLAYS) {
+            List<JsonNode> objects = Kustomize.overlay(overlay);
+            String ns = objects.get(0).path("metadata").path("namespace").asText();
+            boolean dest = elements(spec.path("destinations")).anyMatch(d -> d.path("name").asText().equals(overlay)
+                    && d.path("namespace").asText().equals(ns));
+            if (!dest) {
+                problems.add("no AppProject destination for cluster " + overlay + ", namespace " + ns);
+            }
+            objects.forEach(o -> {
+                String apiVersion = o.path("apiVersion").asText();
+                String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+                boolean allowed = elements(spec.path("namespaceResourceWhitelist"))
+                        .anyMatch(w -> w.path("group").asText().equals(group) && w.path("kind").asText().equals(Objects.kind(o)));
+                if (!allowed) {
+                    problems.add(overlay + ": " + group + "/" + Objects.kind(o) + " is not in the AppProject's namespaceResourceWhitelist");
+                }
+                if (!o.path("metadata").path("namespace").asText().equals(ns)) {
+                    problems.add(overlay + ": " + Objects.id(o) + " is outside namespace " + ns);
+                }
+            });
+        }
+        assertEquals(List.of(), problems.stream().distinct().toList());
+    }
+
+    @Test
+    void theKindClusterMapsTheIngressPortsToTheLabelledNode() throws IOException {
+        JsonNode cfg = new ObjectMapper(new YAMLFactory()).readTree(Kustomize.k8sDir().resolve("kind-config.yaml").toFile());
+        assertEquals("Cluster", cfg.path("kind").asText());
+        assertEquals("kind.x-k8s.io/v1alpha4", cfg.path("apiVersion").asText());
+        JsonNode cp = elements(cfg.path("nodes")).filter(n -> n.path("role").asText().equals("control-plane")).findFirst().orElseThrow();
+        Set<Integer> ports = new TreeSet<>();
+        elements(cp.path("extraPortMappings")).forEach(p -> ports.add(p.path("containerPort").asInt()));
+        assertTrue(ports.containsAll(Set.of(80, 443)), "ports 80 and 443 reach the ingress controller: " + ports);
+        assertTrue(cp.path("kubeadmConfigPatches").toString().contains("ingress-ready=true"), "the ingress controller's node label");
+    }
+}

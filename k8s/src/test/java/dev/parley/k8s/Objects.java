@@ -1,0 +1,65 @@
+package dev.parley.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Small queries over rendered objects (JSON trees). */
+final class Objects {
+
+    private Objects() {
+    }
+
+    static String kind(JsonNode o) {
+        return o.path("kind").asText();
+    }
+
+    static String name(JsonNode o) {
+        return o.path("metadata").path("name").asText();
+    }
+
+    static String id(JsonNode o) {
+        return kind(o) + "/" + name(o);
+    }
+
+    static Stream<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> kind.equals(kind(o)));
+    }
+
+    static Optional<JsonNode> find(List<JsonNode> objects, String kind, String name) {
+        return ofKind(objects, kind).filter(o -> name.equals(name(o))).findFirst();
+    }
+
+    /** Deployments and StatefulSets: the workloads that run pods the fleet owns. */
+    static Stream<JsonNode> workloads(List<JsonNode> objects) {
+        return objects.stream().filter(o -> kind(o).equals("Deployment") || kind(o).equals("StatefulSet"));
+    }
+
+    static Map<String, String> labels(JsonNode labelsNode) {
+        Map<String, String> m = new TreeMap<>();
+        labelsNode.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
+    static Map<String, String> podLabels(JsonNode workload) {
+        return labels(workload.path("spec").path("template").path("metadata").path("labels"));
+    }
+
+    /** True when every selector label is on the pods (a Service or PDB selecting those pods). */
+    static boolean selects(Map<String, String> selector, Map<String, String> podLabels) {
+        return !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
+    }
+
+    static Stream<JsonNode> elements(JsonNode array) {
+        Stream.Builder<JsonNode> b = Stream.builder();
+        array.forEach(b);
+        return b.build();
+    }
+
+    static Stream<JsonNode> containers(JsonNode workload) {
+        return elements(workload.path("spec").path("template").path("spec").path("containers"));
+    }
+}
