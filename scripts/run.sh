@@ -25,6 +25,11 @@ else
 fi
 
 export PARLEY_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+# A token secret of this installation's own (gateway mints, ws-service verifies); never in git.
+[ -s "$RUN/jwt-secret" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$RUN/jwt-secret")
+export PARLEY_JWT_SECRET="$(cat "$RUN/jwt-secret")"
+# The local fleet offers the demo login (off by default, i.e. in production).
+export PARLEY_GATEWAY_DEV_LOGIN_ENABLED=true
 for entry in $SERVICES; do
   svc=${entry%%:*}
   if alive "$RUN/$svc.pid"; then echo "$svc: already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi
