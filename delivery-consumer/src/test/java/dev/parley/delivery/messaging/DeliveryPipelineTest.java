@@ -331,6 +331,47 @@ class DeliveryPipelineTest {
         assertEquals(8, script.run(List.of(), List.of("7")).await().atMost(Duration.ofSeconds(10)).toInteger());
     }
 
+    @Test
+    void theSequenceScriptTrimsTheHotWindowAndForgetsTrimmedIds() {
+        String conv = "trim-" + UUID.randomUUID();
+        RedisScript script = RedisScript.fromClasspath(reactiveRedis, "lua/sequence.lua");
+        List<String> scriptKeys = List.of(keys.conversationSeq(conv), keys.conversationMessageSeq(conv), keys.conversationHot(conv));
+        List<ChatMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ChatMessage m = message(conv, "u1", "podA", "m" + i);
+            sent.add(m);
+            // counter missing on the first call: seeded with floor 0
+            var r = script.run(scriptKeys, List.of(m.id(), Json.write(m.withSeq(-1)), "3", "60000", "0"))
+                    .await().atMost(Duration.ofSeconds(10));
+            assertEquals(i + 1, r.get(0).toLong());
+            assertEquals(1, r.get(1).toInteger());
+        }
+        List<ScoredValue<String>> hot = redis.sortedSet(String.class).zrangeWithScores(keys.conversationHot(conv), 0, -1);
+        assertEquals(List.of(3.0, 4.0, 5.0), hot.stream().map(ScoredValue::score).toList(), "only the newest 3 kept");
+        assertEquals(Set.of(sent.get(2).id(), sent.get(3).id(), sent.get(4).id()),
+                redis.hash(String.class).hgetall(keys.conversationMessageSeq(conv)).keySet(), "ids of trimmed messages forgotten");
+        long ttl = redis.key().pttl(keys.conversationHot(conv));
+        assertTrue(ttl > 0 && ttl <= 60000, "window from ARGV: " + ttl);
+    }
+
+    @Test
+    void theSequenceScriptRefusesAMissingCounterAndNeverSeedsBelowTheHotWindow() {
+        String conv = "evicted-" + UUID.randomUUID();
+        RedisScript script = RedisScript.fromClasspath(reactiveRedis, "lua/sequence.lua");
+        List<String> scriptKeys = List.of(keys.conversationSeq(conv), keys.conversationMessageSeq(conv), keys.conversationHot(conv));
+        // The counter alone was lost (e.g. evicted) while the hot window still holds seq 9.
+        redis.sortedSet(String.class).zadd(keys.conversationHot(conv), 9, "{\"seq\":9}");
+        ChatMessage m = message(conv, "u1", "podA", "next");
+        String json = Json.write(m.withSeq(-1));
+
+        var refused = script.run(scriptKeys, List.of(m.id(), json, "100", "60000", "")).await().atMost(Duration.ofSeconds(10));
+        assertEquals(-1, refused.get(0).toLong());
+        assertEquals(0, redis.key().exists(keys.conversationSeq(conv)) ? 1 : 0, "a refusal writes nothing");
+
+        var seeded = script.run(scriptKeys, List.of(m.id(), json, "100", "60000", "4")).await().atMost(Duration.ofSeconds(10));
+        assertEquals(10, seeded.get(0).toLong(), "max(floor 4, hot 9) + 1");
+    }
+
     private Map<String, ConcurrentLinkedQueue<PodEvent>> subscribe(String... podIds) {
         Map<String, ConcurrentLinkedQueue<PodEvent>> received = new ConcurrentHashMap<>();
         Map<String, ConcurrentLinkedQueue<String>> probes = new ConcurrentHashMap<>();
