@@ -5,12 +5,17 @@ import dev.parley.delivery.config.DeliveryConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.set.ReactiveSetCommands;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Members of a conversation: the Redis set {@code conv:{c}:members}, refilled from PostgreSQL on a miss. */
+/**
+ * Members of a conversation: the Redis set {@code conv:{c}:members}, refilled from PostgreSQL on a miss.
+ * Created at start-up, so its script is read from the classpath there and not on the event loop.
+ */
+@Startup
 @ApplicationScoped
 public class MemberStore {
 

@@ -3,6 +3,7 @@ package dev.parley.delivery.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
@@ -10,7 +11,9 @@ import java.time.Duration;
  * The consumer's meters. Timers are named {@code parley.*}, so the platform gives them the SLO
  * buckets. Consumer lag comes from the Kafka client's own metrics
  * ({@code kafka_consumer_fetch_manager_records_lag*}), bound by Quarkus' Micrometer Kafka binder.
+ * Created at start-up, so the meters are exported (at zero) before the first record.
  */
+@Startup
 @ApplicationScoped
 public class DeliveryMetrics {
 

@@ -113,11 +113,14 @@ class DeliveryPipelineTest {
                 records.add(Map.entry(conv, Json.write(m)));
             }
         }
+        long start = System.nanoTime();
         kafka.send(INBOUND, records);
 
         Set<String> ours = Set.copyOf(convIds);
         List<ConsumerRecord<String, String>> out = kafka.read(SEQUENCED, r -> ours.contains(r.key()),
                 conversations * perConversation, WAIT);
+        System.out.printf("%d messages inbound -> sequenced in %d ms%n", records.size(),
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
         assertEquals(conversations * perConversation, out.size(), "one sequenced record per inbound message");
 
         Map<String, List<ChatMessage>> byConv = new HashMap<>();
