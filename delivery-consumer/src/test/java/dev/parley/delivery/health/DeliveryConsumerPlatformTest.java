@@ -1,21 +1,24 @@
 package dev.parley.delivery.health;
 
-import dev.parley.devinfra.test.RedisTestResource;
 import dev.parley.devinfra.test.KafkaTestResource;
+import dev.parley.devinfra.test.PostgresTestResource;
+import dev.parley.devinfra.test.RedisTestResource;
 import dev.parley.devinfra.test.ServiceProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-/** delivery-consumer boots against real Redis, Kafka and honours the platform contract. */
+/** delivery-consumer boots against real Redis, Kafka, PostgreSQL and honours the platform contract. */
 @QuarkusTest
 @QuarkusTestResource(value = RedisTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = true)
 class DeliveryConsumerPlatformTest {
 
     @Test
     void readinessChecksEveryBackend() {
-        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check");
+        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check",
+                "Reactive PostgreSQL connections health check");
     }
 
     @Test

@@ -1,0 +1,50 @@
+package dev.parley.delivery.config;
+
+import dev.parley.contracts.chat.ChatLimits;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** delivery-consumer's own settings. */
+@ConfigMapping(prefix = "parley.delivery")
+public interface DeliveryConfig {
+
+    /** Retries of one inbound record after a transient (Redis, Kafka, PostgreSQL) failure. */
+    Retry retry();
+
+    /** How long a members set refilled from PostgreSQL stays cached in Redis. */
+    @WithDefault("P1D")
+    Duration membersCacheTtl();
+
+    /** Most presence lookups (HGETALL presence:<user>) in flight for one message's fan-out. */
+    @WithDefault("16")
+    int presenceConcurrency();
+
+    /** Hot window size override; {@link ChatLimits#HOT_MAX_ENTRIES} when absent. */
+    Optional<Integer> hotMaxEntries();
+
+    default int effectiveHotMaxEntries() {
+        return hotMaxEntries().orElse(ChatLimits.HOT_MAX_ENTRIES);
+    }
+
+    interface Retry {
+
+        /**
+         * Retries after the first attempt. With the defaults a record is tried for about a minute
+         * before the channel gives up (see failure-strategy in application.properties).
+         */
+        @WithDefault("8")
+        int maxRetries();
+
+        @WithDefault("PT0.2S")
+        Duration initialBackoff();
+
+        @WithDefault("PT10S")
+        Duration maxBackoff();
+
+        /** Random share of each backoff (0..1), so replicas retrying together spread out. */
+        @WithDefault("0.5")
+        double jitter();
+    }
+}

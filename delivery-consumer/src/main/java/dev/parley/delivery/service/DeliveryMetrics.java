@@ -1,0 +1,76 @@
+package dev.parley.delivery.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * The consumer's meters. Timers are named {@code parley.*}, so the platform gives them the SLO
+ * buckets. Consumer lag comes from the Kafka client's own metrics
+ * ({@code kafka_consumer_fetch_manager_records_lag*}), bound by Quarkus' Micrometer Kafka binder.
+ * Created at start-up, so the meters are exported (at zero) before the first record.
+ */
+@Startup
+@ApplicationScoped
+public class DeliveryMetrics {
+
+    private final Counter received;
+    private final Counter sequencedNew;
+    private final Counter sequencedAgain;
+    private final Counter podEvents;
+    private final Counter deadLetters;
+    private final Counter retries;
+    private final Timer latency;
+    private final Timer sequencing;
+
+    public DeliveryMetrics(MeterRegistry registry) {
+        received = Counter.builder("parley.delivery.messages.received")
+                .description("Inbound records read, poison ones included").register(registry);
+        sequencedNew = Counter.builder("parley.delivery.messages.sequenced").tag("outcome", "new")
+                .description("Messages given a seq").register(registry);
+        sequencedAgain = Counter.builder("parley.delivery.messages.sequenced").tag("outcome", "redelivered")
+                .description("Redelivered messages that kept the seq they had").register(registry);
+        podEvents = Counter.builder("parley.delivery.pod.events")
+                .description("PodEvents published on pod channels").register(registry);
+        deadLetters = Counter.builder("parley.delivery.dead.letters")
+                .description("Poison records sent to the dead-letter topic").register(registry);
+        retries = Counter.builder("parley.delivery.retries")
+                .description("Attempts that failed with a transient error and were retried or given up").register(registry);
+        latency = Timer.builder("parley.delivery.latency")
+                .description("From acceptance by ws-service (sentAt) to the pod events being published")
+                .register(registry);
+        sequencing = Timer.builder("parley.delivery.sequencing.duration")
+                .description("Sequencing script round trip, PostgreSQL seeding included").register(registry);
+    }
+
+    public void received() {
+        received.increment();
+    }
+
+    public void sequenced(boolean assigned, long elapsedNanos) {
+        (assigned ? sequencedNew : sequencedAgain).increment();
+        sequencing.record(Duration.ofNanos(elapsedNanos));
+    }
+
+    public void podEvents(int count) {
+        podEvents.increment(count);
+    }
+
+    public void deadLetter() {
+        deadLetters.increment();
+    }
+
+    public void retry() {
+        retries.increment();
+    }
+
+    public void delivered(long sentAtMillis) {
+        long millis = System.currentTimeMillis() - sentAtMillis;
+        if (sentAtMillis > 0 && millis >= 0) {
+            latency.record(Duration.ofMillis(millis));
+        }
+    }
+}
