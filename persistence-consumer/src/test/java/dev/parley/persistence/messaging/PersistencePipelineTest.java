@@ -118,6 +118,8 @@ class PersistencePipelineTest {
         assertEquals(sample.sentAt(), row.getLong(4));
 
         DistributionSummary batches = registry.find("parley.persistence.batch.size").summary();
+        System.out.printf("persisted 1000 messages in %d batches (mean %.1f records, max %.0f)%n",
+                batches.count(), batches.mean(), batches.max());
         assertTrue(batches.totalAmount() >= 1000, "records counted into batches");
         assertTrue(batches.totalAmount() / batches.count() > 1.0,
                 "batches really hold more than one record: " + batches.count() + " batches for " + batches.totalAmount() + " records");
