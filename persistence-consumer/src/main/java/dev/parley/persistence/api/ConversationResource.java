@@ -1,0 +1,123 @@
+package dev.parley.persistence.api;
+
+import dev.parley.contracts.chat.ChatHeaders;
+import dev.parley.contracts.chat.Conversation;
+import dev.parley.contracts.chat.HistoryPage;
+import dev.parley.contracts.json.Json;
+import dev.parley.contracts.json.JsonDecodeException;
+import dev.parley.persistence.service.ConversationService;
+import dev.parley.persistence.service.ConversationService.CreateRequest;
+import dev.parley.persistence.service.HistoryService;
+import dev.parley.persistence.service.Ids;
+import dev.parley.persistence.service.Problem;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * Chat REST API (internal: the gateway forwards to it with the verified user in
+ * {@code X-Parley-User}). Thin: parses and checks the shape of the input, the services do the rest.
+ */
+@Path("/conversations")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConversationResource {
+
+    private final ConversationService conversations;
+    private final HistoryService history;
+
+    public ConversationResource(ConversationService conversations, HistoryService history) {
+        this.conversations = conversations;
+        this.history = history;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<Conversation>> create(@HeaderParam(ChatHeaders.USER) String user, String body) {
+        return Uni.createFrom().item(() -> new Create(caller(user), parse(body)))
+                .chain(c -> conversations.create(c.caller(), c.request()))
+                .map(created -> created.created()
+                        ? RestResponse.status(RestResponse.Status.CREATED, created.conversation())
+                        : RestResponse.ok(created.conversation()));
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<Conversation> get(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id) {
+        return Uni.createFrom().item(() -> caller(user)).chain(caller -> conversations.get(caller, id));
+    }
+
+    @GET
+    public Uni<List<Conversation>> list(@HeaderParam(ChatHeaders.USER) String user,
+                                        @QueryParam("member") String member,
+                                        @QueryParam("limit") String limit) {
+        return Uni.createFrom().item(() -> caller(user))
+                .chain(caller -> conversations.list(caller, member, intParam("limit", limit)));
+    }
+
+    @GET
+    @Path("/{id}/messages")
+    public Uni<HistoryPage> messages(@HeaderParam(ChatHeaders.USER) String user,
+                                     @PathParam("id") String id,
+                                     @QueryParam("afterSeq") String afterSeq,
+                                     @QueryParam("beforeSeq") String beforeSeq,
+                                     @QueryParam("limit") String limit) {
+        return Uni.createFrom().item(() -> caller(user))
+                .chain(caller -> history.page(caller, id, longParam("afterSeq", afterSeq),
+                        longParam("beforeSeq", beforeSeq), intParam("limit", limit)));
+    }
+
+    private record Create(String caller, CreateRequest request) {
+    }
+
+    private static String caller(String header) {
+        if (header == null || header.isBlank()) {
+            throw Problem.unauthorized("header " + ChatHeaders.USER + " is required");
+        }
+        if (!Ids.isUser(header)) {
+            throw Problem.badRequest("header " + ChatHeaders.USER + " must match " + Ids.USER.pattern());
+        }
+        return header;
+    }
+
+    private static CreateRequest parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw Problem.badRequest("a JSON body {kind, title, members} is required");
+        }
+        try {
+            return Json.read(body, CreateRequest.class);
+        } catch (JsonDecodeException e) {
+            throw Problem.badRequest("malformed body: " + e.getMessage());
+        }
+    }
+
+    private static Long longParam(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest(name + " must be an integer");
+        }
+    }
+
+    private static Integer intParam(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest(name + " must be an integer");
+        }
+    }
+}
