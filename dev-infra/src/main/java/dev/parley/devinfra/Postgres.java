@@ -1,7 +1,6 @@
 package dev.parley.devinfra;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
 
@@ -40,7 +39,7 @@ public final class Postgres {
 
     public void createDatabaseIfAbsent(String name) {
         requireSafe(name);
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, "");
+        try (Connection c = connect(jdbcUrl("postgres"));
              var exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, name);
             if (!exists.executeQuery().next()) {
@@ -55,12 +54,23 @@ public final class Postgres {
 
     public void dropDatabase(String name) {
         requireSafe(name);
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, "");
+        try (Connection c = connect(jdbcUrl("postgres"));
              var drop = c.createStatement()) {
             drop.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop database " + name, e);
         }
+    }
+
+    /**
+     * A connection without DriverManager: DriverManager ties drivers to the class loader that
+     * registered them, which breaks when Quarkus restarts an application in the same test JVM.
+     */
+    public Connection connect(String url) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", "");
+        return new org.postgresql.Driver().connect(url, props);
     }
 
     private static void requireSafe(String name) {

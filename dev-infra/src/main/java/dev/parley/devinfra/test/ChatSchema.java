@@ -4,7 +4,6 @@ import dev.parley.devinfra.BrokerClasspath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
@@ -18,7 +17,7 @@ public final class ChatSchema {
 
     public static void apply(String jdbcUrl, String user) {
         Path dir = BrokerClasspath.projectRoot().resolve("persistence-consumer/src/main/resources/db/migration");
-        try (var files = Files.list(dir); var c = DriverManager.getConnection(jdbcUrl, user, "")) {
+        try (var files = Files.list(dir); var c = dev.parley.devinfra.Postgres.local().connect(jdbcUrl)) {
             for (Path file : files.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql"))
                     .sorted((a, b) -> Integer.compare(version(a), version(b))).toList()) {
                 try (var st = c.createStatement()) {

@@ -1,0 +1,133 @@
+package dev.parley.system;
+
+import dev.parley.contracts.Topics;
+import dev.parley.contracts.chat.ChatHeaders;
+import dev.parley.contracts.json.Json;
+import dev.parley.devinfra.KafkaBroker;
+import dev.parley.devinfra.Postgres;
+import dev.parley.devinfra.RedisKeyspace;
+import dev.parley.devinfra.test.ChatClient;
+import dev.parley.platform.auth.TokenCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The messaging half of the fleet, for real: a Kafka broker, two ws-service pods, delivery-consumer
+ * and persistence-consumer as separate JVMs, sharing one PostgreSQL database, one Redis key prefix
+ * and one set of topics that no other test uses.
+ */
+final class ChatFleet implements AutoCloseable {
+
+    static final Duration READY = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final String secret = "system-test-secret-" + UUID.randomUUID();
+    final TokenCodec tokens = new TokenCodec(secret);
+    final String prefix = "sys" + UUID.randomUUID().toString().substring(0, 6);
+    final String database = "parley_" + prefix;
+    KafkaBroker kafka;
+    ServiceProcess persistence;
+    ServiceProcess delivery;
+    ServiceProcess wsA;
+    ServiceProcess wsB;
+    private final Postgres postgres = Postgres.local();
+
+    ChatFleet() throws IOException {
+        try {
+            start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void start() throws IOException {
+        Path work = Files.createTempDirectory("parley-system-");
+        kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
+        kafka.createTopics(Topics.all(prefix + "."));
+        postgres.createDatabaseIfAbsent(database);
+        Map<String, String> env = new HashMap<>();
+        env.put("PARLEY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("PARLEY_KAFKA_TOPIC_PREFIX", prefix + ".");
+        env.put("PARLEY_REDIS_KEY_PREFIX", prefix + ":");
+        env.put("PARLEY_PG_URL", postgres.reactiveUrl(database));
+        env.put("PARLEY_PG_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("PARLEY_JWT_SECRET", secret);
+        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        Path logs = Files.createDirectories(Path.of("target", "system-logs"));
+        persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(), env, logs).start();
+        // persistence-consumer owns the schema: the others start once its migrations ran
+        persistence.awaitReady(READY);
+        delivery = new ServiceProcess("delivery-consumer", KafkaBroker.freePort(), env, logs).start();
+        wsA = new ServiceProcess("ws-service", KafkaBroker.freePort(), withPod(env, "ws-a"), logs).start();
+        wsB = new ServiceProcess("ws-service", KafkaBroker.freePort(), withPod(env, "ws-b"), logs).start();
+        for (ServiceProcess s : List.of(delivery, wsA, wsB)) {
+            s.awaitReady(READY);
+        }
+    }
+
+    private static Map<String, String> withPod(Map<String, String> env, String pod) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.put("PARLEY_WS_POD_ID", pod);
+        return copy;
+    }
+
+    ChatClient connect(ServiceProcess pod, String user, String device) {
+        return ChatClient.connect(pod.wsUrl(), tokens.mint(user, null, Duration.ofMinutes(30)), device);
+    }
+
+    /** Creates a conversation through persistence-consumer's API; returns its id. */
+    String conversation(String kind, String creator, List<String> members) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("kind", kind);
+        body.put("members", members);
+        if (kind.equals("group")) {
+            body.put("title", "group of " + members.size());
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(persistence.baseUrl() + "/conversations"))
+                    .header("Content-Type", "application/json")
+                    .header(ChatHeaders.USER, creator)
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201 && r.statusCode() != 200) {
+                throw new AssertionError("create conversation: " + r.statusCode() + " " + r.body());
+            }
+            return Json.mapper().readTree(r.body()).get("id").asText();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    Connection db() throws SQLException {
+        return postgres.connect(postgres.jdbcUrl(database));
+    }
+
+    @Override
+    public void close() {
+        for (ServiceProcess s : new ServiceProcess[] {wsA, wsB, delivery, persistence}) {
+            if (s != null) {
+                s.stop();
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        postgres.dropDatabase(database);
+        RedisKeyspace.deleteByPrefix(prefix + ":");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.parley.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parley.contracts.chat.frames.ClientFrame;
+import dev.parley.contracts.chat.frames.ServerFrame;
+import dev.parley.contracts.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load driver of the messaging path (make bench): C clients in direct conversations across two
+ * ws-service pods send at a target rate; every message is timed send→ack and send→delivered from
+ * a timestamp in its body. The raw broker+Redis loop measured in the same run is the baseline.
+ */
+@Tag("bench")
+class PipelineBenchmark {
+
+    private static final int PAIRS = Integer.getInteger("bench.pairs", 100);
+
+    @Test
+    void messagingThroughputAndLatency() throws Exception {
+        Map<String, Object> report = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder();
+        try (ChatFleet fleet = new ChatFleet()) {
+            List<LoadClient> senders = new ArrayList<>();
+            List<String> conversations = new ArrayList<>();
+            Phase[] current = new Phase[1];
+            for (int i = 0; i < PAIRS; i++) {
+                String a = "ba" + i;
+                String b = "bb" + i;
+                conversations.add(fleet.conversation("direct", a, List.of(a, b)));
+                senders.add(LoadClient.connect(fleet.wsA.wsUrl(), fleet.tokens.mint(a, null, java.time.Duration.ofHours(1)), "d" + a,
+                        f -> current[0].onFrame(f)));
+                LoadClient.connect(fleet.wsB.wsUrl(), fleet.tokens.mint(b, null, java.time.Duration.ofHours(1)), "d" + b,
+                        f -> current[0].onFrame(f));
+            }
+            current[0] = new Phase("warmup");
+            current[0].run(senders, conversations, 500, 3);
+            for (var spec : List.of(Map.entry("steady-1000", 1000), Map.entry("high-4000", 4000))) {
+                Phase phase = new Phase(spec.getKey());
+                current[0] = phase;
+                Map<String, Object> figures = phase.run(senders, conversations, spec.getValue(), 10);
+                report.put(spec.getKey(), figures);
+                text.append(String.format("%-12s sent %7d acked %7d delivered %7d lost %d  %8.0f msg/s  ack p50/p95/p99 %s ms  delivered p50/p95/p99 %s ms%n",
+                        spec.getKey(), figures.get("sent"), figures.get("acked"), figures.get("delivered"), figures.get("lost"),
+                        figures.get("deliveredPerSecond"), figures.get("ackMs"), figures.get("deliveredMs")));
+                assertEquals(0L, figures.get("lost"), "no acknowledged message may be lost");
+            }
+            Map<String, Long> rss = new LinkedHashMap<>();
+            for (ServiceProcess s : List.of(fleet.wsA, fleet.wsB, fleet.delivery, fleet.persistence)) {
+                rss.put(s.module() + ":" + s.port(), s.rssMiB());
+            }
+            report.put("rssMiB", rss);
+            double raw = RawPipeline.measure(fleet.kafka, fleet.prefix, 100_000);
+            @SuppressWarnings("unchecked")
+            double ours = (double) ((Map<String, Object>) report.get("high-4000")).get("deliveredPerSecond");
+            report.put("rawBrokerRedisPerSecond", Math.round(raw));
+            report.put("ratioToRaw", Math.round(ours / raw * 1000) / 1000.0);
+            text.append(String.format("RSS MiB %s%nraw producer→consumer→Redis publish: %.0f msg/s; Parley end to end at the high phase: %.0f msg/s = %.3f of raw%n",
+                    rss, raw, ours, ours / raw));
+        }
+        Path dir = Files.createDirectories(Path.of("target", "bench"));
+        Files.writeString(dir.resolve("pipeline.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        Files.writeString(dir.resolve("pipeline.txt"), text.toString());
+        System.out.print(text);
+    }
+
+    /** One timed phase at one offered rate. */
+    private static final class Phase {
+        final String name;
+        final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        final Set<String> acked = ConcurrentHashMap.newKeySet();
+        final Set<String> delivered = ConcurrentHashMap.newKeySet();
+        final Recorder ackLatency = new Recorder(3);
+        final Recorder deliveredLatency = new Recorder(3);
+        final AtomicLong counter = new AtomicLong();
+
+        Phase(String name) {
+            this.name = name;
+        }
+
+        void onFrame(ServerFrame f) {
+            long now = System.nanoTime();
+            if ("ack".equals(f.type()) && f.cmid().startsWith(name + "-")) {
+                Long t = sentAt.get(f.cmid());
+                if (t != null) {
+                    ackLatency.recordValue((now - t) / 1000);
+                }
+                acked.add(f.cmid());
+            } else if ("msg".equals(f.type()) && f.message().clientMsgId().startsWith(name + "-")) {
+                Long t = sentAt.get(f.message().clientMsgId());
+                if (t != null && delivered.add(f.message().clientMsgId())) {
+                    deliveredLatency.recordValue((now - t) / 1000);
+                }
+            }
+        }
+
+        Map<String, Object> run(List<LoadClient> senders, List<String> conversations, int ratePerSecond, int seconds)
+                throws InterruptedException {
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            long sent = 0;
+            while (System.nanoTime() < end) {
+                long due = (System.nanoTime() - start) * ratePerSecond / 1_000_000_000L;
+                while (sent < due) {
+                    int i = (int) (sent % senders.size());
+                    String cmid = name + "-" + counter.incrementAndGet();
+                    sentAt.put(cmid, System.nanoTime());
+                    senders.get(i).send(ClientFrame.send(cmid, conversations.get(i), "load " + cmid));
+                    sent++;
+                }
+                Thread.sleep(1);
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long drainDeadline = System.nanoTime() + 30_000_000_000L;
+            while ((acked.size() < sent || delivered.size() < acked.size()) && System.nanoTime() < drainDeadline) {
+                Thread.sleep(20);
+            }
+            double total = (System.nanoTime() - start) / 1e9;
+            Set<String> lost = ConcurrentHashMap.newKeySet();
+            lost.addAll(acked);
+            lost.removeAll(delivered);
+            Histogram ack = ackLatency.getIntervalHistogram();
+            Histogram del = deliveredLatency.getIntervalHistogram();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("offeredPerSecond", ratePerSecond);
+            figures.put("seconds", Math.round(elapsed));
+            figures.put("sent", sent);
+            figures.put("acked", (long) acked.size());
+            figures.put("delivered", (long) delivered.size());
+            figures.put("lost", (long) lost.size());
+            figures.put("deliveredPerSecond", (double) Math.round(delivered.size() / total));
+            figures.put("ackMs", percentiles(ack));
+            figures.put("deliveredMs", percentiles(del));
+            return figures;
+        }
+
+        private static List<Double> percentiles(Histogram h) {
+            return List.of(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
+        }
+    }
+}
