@@ -100,12 +100,16 @@ public class Api {
 
     public static Response problem(Throwable t) {
         SeatException e = t instanceof SeatException se ? se : null;
+        if (e == null && t.getClass().getSimpleName().contains("TooBusy")) {
+            // A bounded pool is full: shed the request rather than queue it without limit.
+            e = new SeatException(503, "overloaded", "Overloaded", "the service is at capacity; retry shortly", Map.of("retryAfterMs", 1000L));
+        }
         if (e == null) {
             LOG.error("unexpected failure", t);
             e = new SeatException(500, "internal", "Internal error", "the request failed; nothing was changed that was acknowledged");
         }
         Response.ResponseBuilder r = Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(Problems.body(e));
-        if (e.status() == 429) {
+        if (e.status() == 429 || e.status() == 503) {
             Object wait = e.extras().getOrDefault("retryAfterMs", 1000L);
             long seconds = Math.max(1, (long) Math.ceil(((Number) wait).longValue() / 1000.0));
             r.header("Retry-After", String.valueOf(seconds));

@@ -10,6 +10,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     @ServerExceptionMapper
+    public Response seat(dev.parley.seat.service.SeatException e) {
+        return Api.problem(e);
+    }
+
+    @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();

@@ -17,7 +17,7 @@ public interface SeatConfig {
     Duration sweepInterval();
 
     /** Holds ended per cohort per sweep at most (one Lua call). */
-    @WithDefault("200")
+    @WithDefault("64")
     int sweepBatch();
 
     /** PostgreSQL-side sweep: expires holds Redis no longer knows about (after a Redis loss). */

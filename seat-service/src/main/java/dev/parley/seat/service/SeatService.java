@@ -55,6 +55,7 @@ public class SeatService {
     /** One rebuild per cohort at a time per replica, however many requests found Redis empty. */
     private final Map<UUID, Uni<Void>> rebuilding = new ConcurrentHashMap<>();
     private final Map<UUID, List<String>> labels = new ConcurrentHashMap<>();
+    private final Map<UUID, Cohort> known = new ConcurrentHashMap<>();
     /** Cohorts this replica sweeps; refreshed from PostgreSQL so a Redis loss does not lose them. */
     private final Set<UUID> live = ConcurrentHashMap.newKeySet();
 
@@ -140,8 +141,14 @@ public class SeatService {
         return me(id, null).map(MeView::cohort);
     }
 
+    /** Title, owner, seat count and TTL never change: reads take them from memory. */
+    private Uni<Cohort> staticPart(UUID id) {
+        Cohort c = known.get(id);
+        return c != null ? Uni.createFrom().item(c) : cohort(id).invoke(x -> known.put(id, x));
+    }
+
     public Uni<MeView> me(UUID id, String user) {
-        return cohort(id).chain(c -> withMeta(id, Script.STATUS, List.of(user == null ? "" : user)).map(out -> {
+        return staticPart(id).chain(c -> withMeta(id, Script.STATUS, List.of(user == null ? "" : user)).map(out -> {
             long nowMs = Long.parseLong(out.get(9));
             long deadline = Long.parseLong(out.get(6));
             long paused = Long.parseLong(out.get(7));
@@ -171,7 +178,7 @@ public class SeatService {
     }
 
     public Uni<SeatGrid> grid(UUID id) {
-        return cohort(id).chain(c -> seatLabels(id).chain(names -> withMeta(id, Script.GRID, List.of()).chain(out ->
+        return staticPart(id).chain(c -> seatLabels(id).chain(names -> withMeta(id, Script.GRID, List.of()).chain(out ->
                 now().map(nowMs -> {
                     Map<Integer, String> state = new HashMap<>();
                     for (int i = 1; i + 1 < out.size(); i += 2) {
