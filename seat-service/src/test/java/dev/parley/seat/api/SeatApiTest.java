@@ -251,6 +251,40 @@ class SeatApiTest {
         assertProblem(client.post("/cohorts/" + cohort + "/holds", user(), "{\"seat\":0}"), 409, "seat-taken");
     }
 
+    @Test
+    void admissionAnalyticsHeatmapAndSeatPageAreServed() throws Exception {
+        String owner = user();
+        String cohort = client.cohort(owner, 3, Instant.now().plusSeconds(600), 60_000);
+        for (int i = 0; i < 2; i++) {
+            String u = user();
+            String hold = client.post("/cohorts/" + cohort + "/holds", u, null).body().path("hold").path("holdId").asText();
+            assertEquals(200, client.post("/cohorts/" + cohort + "/holds/" + hold + "/confirm", u, null).status());
+        }
+        client.post("/cohorts/" + cohort + "/holds", user(), null);
+        Reply weeks = client.get("/cohorts/" + cohort + "/admissions?granularity=week&zone=Europe/Berlin", owner);
+        assertEquals(200, weeks.status(), String.valueOf(weeks.body()));
+        assertEquals("Europe/Berlin", weeks.text("zone"));
+        assertEquals(1, weeks.body().get("buckets").size());
+        assertEquals(3, weeks.body().get("buckets").get(0).get("applications").asInt());
+        assertEquals(2, weeks.body().get("buckets").get(0).get("admissions").asInt());
+        java.time.ZonedDateTime start = java.time.OffsetDateTime.parse(weeks.body().get("buckets").get(0).get("start").asText())
+                .atZoneSameInstant(java.time.ZoneId.of("Europe/Berlin"));
+        assertEquals(java.time.DayOfWeek.MONDAY, start.getDayOfWeek());
+        assertEquals(0, start.getHour());
+        Reply heat = client.get("/cohorts/" + cohort + "/heatmap", owner);
+        assertEquals(200, heat.status());
+        assertEquals(7, heat.body().get("cells").size());
+        assertEquals(2, heat.body().get("max").asInt());
+        assertProblem(client.get("/cohorts/" + cohort + "/admissions?zone=Mars/Olympus", owner), 400, "bad-request");
+        assertProblem(client.get("/cohorts/" + cohort + "/admissions?granularity=year", owner), 400, "bad-request");
+
+        java.net.http.HttpResponse<String> page = client.http().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url + "seats/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("seats.js") && !page.body().contains("http://") && !page.body().contains("https://"),
+                "the page loads only its own scripts");
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
