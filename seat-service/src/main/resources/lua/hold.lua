@@ -1,0 +1,43 @@
+-- ARGV: 1 user, 2 new hold id, 3 requested seat ('' = any)
+local m = meta()
+if not m then return { 'NOMETA' } end
+local user, id, want = ARGV[1], ARGV[2], ARGV[3]
+local now = now_ms()
+local existing = redis.call('HGET', USERS, user)
+if existing then
+  local h = cjson.decode(redis.call('HGET', HOLDS, existing))
+  return { 'EXISTS', existing, tostring(h.s), tostring(h.e), h.st, tostring(now) }
+end
+if m.closed or now >= m.deadline then return { 'CLOSED', tostring(m.deadline), tostring(now) } end
+if m.paused > 0 then return { 'PAUSED', tostring(now) } end
+if now < m.opens then return { 'NOT_OPEN', tostring(m.opens), tostring(now) } end
+local seat
+if want ~= '' then
+  local n = tonumber(want)
+  if not n or n < 0 or n >= m.seats or n ~= math.floor(n) then return { 'NO_SUCH_SEAT' } end
+  if redis.call('SREM', FREE, want) == 0 then return { 'SEAT_TAKEN' } end
+  seat = n
+else
+  local s = redis.call('SPOP', FREE)
+  if not s then
+    if m.held > 0 then
+      -- Every seat is held but not all are confirmed: wait in line (FIFO by ticket).
+      local rank = redis.call('ZRANK', QUEUE, user)
+      if not rank then
+        local ticket = redis.call('HINCRBY', META, 'qseq', 1)
+        redis.call('ZADD', QUEUE, ticket, user)
+        rank = redis.call('ZRANK', QUEUE, user)
+      end
+      return { 'QUEUED', tostring(rank + 1), tostring(now) }
+    end
+    return { 'SOLD_OUT', tostring(now) }
+  end
+  seat = tonumber(s)
+end
+local exp = math.min(now + m.ttl, m.deadline)
+put_hold(id, { u = user, s = seat, e = exp, c = now, st = 'held' })
+redis.call('HSET', USERS, user, id)
+redis.call('ZADD', EXPIRY, exp, id)
+redis.call('HINCRBY', META, 'held', 1)
+redis.call('ZREM', QUEUE, user)
+return { 'HELD', id, tostring(seat), tostring(exp), tostring(now) }
