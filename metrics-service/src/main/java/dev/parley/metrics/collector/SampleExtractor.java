@@ -68,7 +68,8 @@ public final class SampleExtractor {
 
     private static void collectPool(Sample s, Map<String, double[]> pools) {
         String type = s.label("pool_type");
-        if (type == null || !s.name().startsWith(type + "_pool_")) {
+        // Only database pools (Vert.x also reports its worker pools under the same names).
+        if (!"sql".equals(type) || !s.name().startsWith(type + "_pool_")) {
             return;
         }
         String metric = s.name().substring(type.length() + "_pool_".length());
