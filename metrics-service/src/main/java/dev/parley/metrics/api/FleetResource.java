@@ -1,5 +1,6 @@
 package dev.parley.metrics.api;
 
+import dev.parley.metrics.collector.TraceStore;
 import dev.parley.metrics.service.ChartPoint;
 import dev.parley.metrics.service.FaultInjector;
 import dev.parley.metrics.service.FleetMonitor;
@@ -27,8 +28,10 @@ public class FleetResource {
     private final FleetMonitor fleet;
     private final SloService slos;
     private final FaultInjector faults;
+    private final TraceStore traces;
 
-    public FleetResource(FleetMonitor fleet, SloService slos, FaultInjector faults) {
+    public FleetResource(FleetMonitor fleet, SloService slos, FaultInjector faults, TraceStore traces) {
+        this.traces = traces;
         this.fleet = fleet;
         this.slos = slos;
         this.faults = faults;
@@ -69,6 +72,14 @@ public class FleetResource {
         return slos.latest().stream()
                 .filter(s -> s.state() == AlertState.P1 || s.state() == AlertState.P2)
                 .toList();
+    }
+
+    /** The waterfall of a recent trace received on POST /v1/traces. */
+    @GET
+    @Path("/traces/latest")
+    public Response latestTrace() {
+        TraceStore.Waterfall w = traces.latest();
+        return w == null ? Problem.response(Response.Status.NOT_FOUND, "no trace received yet") : Response.ok(w).build();
     }
 
     @POST

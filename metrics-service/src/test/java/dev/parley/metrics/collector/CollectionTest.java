@@ -139,6 +139,93 @@ class CollectionTest {
         assertFalse(slos.latest().isEmpty());
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/api/stream")
+    java.net.URI stream;
+
+    @Test
+    @Order(4)
+    void dashboardIsServedAndFramesArePushedOverSse() throws Exception {
+        given().when().get("/dashboard/").then().statusCode(200)
+                .body(containsString("<canvas id=\"throughput\""))
+                .body(org.hamcrest.Matchers.not(containsString("http://")))
+                .body(org.hamcrest.Matchers.not(containsString("https://")));
+        given().when().get("/dashboard/dashboard.js").then().statusCode(200).body(containsString("EventSource"));
+
+        var client = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").build();
+        var response = client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        long started = System.nanoTime();
+        var frames = response.body().filter(l -> l.startsWith("data:")).limit(2).toList();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals(2, frames.size());
+        org.junit.jupiter.api.Assertions.assertTrue(frames.get(1).contains("\"service\":\"alpha\""), frames.get(1));
+        org.junit.jupiter.api.Assertions.assertTrue(frames.get(1).contains("\"objective\":\"alpha-availability\""));
+        org.junit.jupiter.api.Assertions.assertTrue(seconds < 10, "two frames took " + seconds + " s");
+    }
+
+    @Test
+    @Order(5)
+    void otlpTraceExportsBecomeAWaterfall() throws Exception {
+        var captured = new java.util.concurrent.CopyOnWriteArrayList<io.opentelemetry.sdk.trace.data.SpanData>();
+        io.opentelemetry.sdk.trace.export.SpanExporter exporter = new io.opentelemetry.sdk.trace.export.SpanExporter() {
+            @Override
+            public io.opentelemetry.sdk.common.CompletableResultCode export(
+                    java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
+                captured.addAll(spans);
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            }
+        };
+        var gateway = tracer("gateway", exporter);
+        var ws = tracer("ws-service", exporter);
+        var root = gateway.get("test").spanBuilder("POST /api/messages")
+                .setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER).startSpan();
+        var child = ws.get("test").spanBuilder("send").setParent(io.opentelemetry.context.Context.root().with(root))
+                .startSpan();
+        child.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+        Thread.sleep(5);
+        child.end();
+        root.end();
+        // The official OTLP encoder of the OpenTelemetry SDK produces the request body.
+        var out = new java.io.ByteArrayOutputStream();
+        io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler.create(captured).writeBinaryTo(out);
+
+        given().contentType("application/x-protobuf").body(out.toByteArray())
+                .when().post("/v1/traces").then().statusCode(200);
+        given().contentType("application/x-protobuf").body(new byte[] {0x0a, 0x05, 0x01})
+                .when().post("/v1/traces").then().statusCode(400);
+        given().when().get("/api/traces/latest").then().statusCode(200)
+                .body("traceId", equalTo(root.getSpanContext().getTraceId()))
+                .body("services", equalTo(2))
+                .body("spans[0].service", equalTo("gateway"))
+                .body("spans[0].depth", equalTo(0))
+                .body("spans[1].service", equalTo("ws-service"))
+                .body("spans[1].name", equalTo("send"))
+                .body("spans[1].depth", equalTo(1))
+                .body("spans[1].error", equalTo(true))
+                .body("durationMs", greaterThan(4.0));
+    }
+
+    private static io.opentelemetry.sdk.trace.SdkTracerProvider tracer(String service,
+            io.opentelemetry.sdk.trace.export.SpanExporter exporter) {
+        return io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                .setResource(io.opentelemetry.sdk.resources.Resource.create(io.opentelemetry.api.common.Attributes.of(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), service)))
+                .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
+                .build();
+    }
+
     private SloSnapshot find(String name) {
         return slos.latest().stream().filter(s -> s.objective().equals(name)).findFirst().orElseThrow();
     }
