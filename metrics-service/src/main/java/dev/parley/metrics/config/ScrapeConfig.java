@@ -1,0 +1,40 @@
+package dev.parley.metrics.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+/** Where and how often the fleet's /q/metrics are scraped. */
+@ConfigMapping(prefix = "parley.scrape")
+public interface ScrapeConfig {
+
+    @WithDefault("5s")
+    Duration interval();
+
+    /** Whole-request timeout of one scrape. */
+    @WithDefault("2s")
+    Duration timeout();
+
+    /** Scrapes in flight at once. */
+    @WithDefault("4")
+    int maxConcurrency();
+
+    /** Larger expositions are refused (a broken exporter must not exhaust our heap). */
+    @WithDefault("8388608")
+    int maxBodyBytes();
+
+    @WithDefault("50000")
+    int maxSamples();
+
+    /** Samples kept per service (720 × 5 s = 1 h), and points per chart series. */
+    @WithDefault("720")
+    int history();
+
+    /** Window of the RED figures (rate, error ratio, percentiles). */
+    @WithDefault("1m")
+    Duration redWindow();
+
+    /** service name → base URL (the /q/metrics path is appended). */
+    Map<String, String> targets();
+}
