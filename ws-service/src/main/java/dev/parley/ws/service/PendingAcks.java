@@ -3,10 +3,13 @@ package dev.parley.ws.service;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.ws.config.WsConfig;
 import dev.parley.ws.ws.ClientSession;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends accepted by Kafka whose sequenced echo has not come back yet. The echo completes the ack
@@ -23,9 +26,13 @@ public class PendingAcks {
     private final Vertx vertx;
     private final WsConfig config;
 
-    public PendingAcks(Vertx vertx, WsConfig config) {
+    private final Timer sendToAck;
+
+    public PendingAcks(Vertx vertx, WsConfig config, MeterRegistry metrics) {
         this.vertx = vertx;
         this.config = config;
+        this.sendToAck = Timer.builder("parley.ws.send.ack")
+                .description("send accepted to sequenced ack (the whole pipeline round trip)").register(metrics);
     }
 
     public void await(String messageId, ClientSession session, String cmid, String conv, long ts) {
@@ -46,6 +53,7 @@ public class PendingAcks {
             return null;
         }
         vertx.cancelTimer(p.timerId());
+        sendToAck.record(Math.max(0, System.currentTimeMillis() - p.ts()), TimeUnit.MILLISECONDS);
         p.session().endSend();
         p.session().push(ServerFrame.ack(p.cmid(), messageId, p.conv(), seq, p.ts()));
         return p.session();

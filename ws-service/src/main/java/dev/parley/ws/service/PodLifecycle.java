@@ -8,6 +8,7 @@ import dev.parley.ws.ws.ClientSession;
 import dev.parley.ws.ws.ConnectionRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +37,11 @@ public class PodLifecycle {
         this.presence = presence;
         this.connections = connections;
         this.config = config;
+    }
+
+    /** Register at once rather than one interval after start. */
+    void onStart(@Observes StartupEvent event) {
+        heartbeat().subscribe().with(x -> { });
     }
 
     @Scheduled(every = "${parley.ws.heartbeat-interval:3s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -43,6 +43,10 @@ class DrainTest {
 
     @Test
     void drainMovesClientsAwayAndTakesThePodOutOfRotation() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (given().get("/q/health/ready").statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         given().get("/q/health/ready").then().statusCode(200);
         String ws = "ws://" + base.getHost() + ":" + base.getPort();
         try (ChatClient alice = ChatClient.connect(ws, tokens.mint("d-alice", null, Duration.ofMinutes(5)), "a1")) {
