@@ -22,10 +22,6 @@ public interface GatewayConfig {
     @WithDefault("256")
     int maxConcurrentRequests();
 
-    /** WebSocket connections proxied at once by this JVM. */
-    @WithDefault("10000")
-    int maxProxiedSockets();
-
     interface DevLogin {
         /** Mints tokens for any well-formed user id: never on in production. */
         @WithDefault("false")

@@ -59,8 +59,10 @@ class ProductionProfileTest {
         go.countDown();
         int ok = 0;
         int shed = 0;
+        List<Integer> statuses = new ArrayList<>();
         for (Future<Integer> f : results) {
             int status = f.get();
+            statuses.add(status);
             if (status == 200) {
                 ok++;
             } else if (status == 503) {
@@ -68,7 +70,7 @@ class ProductionProfileTest {
             }
         }
         pool.shutdown();
-        assertEquals(n, ok + shed);
+        assertEquals(n, ok + shed, "statuses " + statuses);
         assertTrue(ok >= 1 && shed >= 1, "ok " + ok + ", shed " + shed);
         int downstream = FakePersistence.CALLS.entrySet().stream().filter(e -> e.getKey().contains("slow-shed"))
                 .mapToInt(e -> e.getValue().get()).sum();
