@@ -49,11 +49,16 @@ $('login-form').addEventListener('submit', async (e) => {
     $('who').textContent = state.user;
     $('login').hidden = true;
     $('app').hidden = false;
-    await loadConversations();
-    connect();
   } catch (err) {
     $('login-error').textContent = 'Login failed: ' + err.message;
     $('login-error').hidden = false;
+    return;
+  }
+  connect();
+  try {
+    await loadConversations();
+  } catch (err) {
+    showError(new Error('Conversations unavailable: ' + err.message));
   }
 });
 
