@@ -1,0 +1,63 @@
+package dev.parley.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Everything the gateway can be tuned with; see docs/gateway.md. */
+@ConfigMapping(prefix = "parley.gateway")
+public interface GatewayConfig {
+
+    /** Base URL of persistence-consumer's chat API. */
+    @WithDefault("http://127.0.0.1:8083")
+    String persistenceUrl();
+
+    DevLogin devLogin();
+
+    Routing routing();
+
+    RateLimit rateLimit();
+
+    /** Requests to /api handled at once by this JVM; the next one is shed with 503. */
+    @WithDefault("256")
+    int maxConcurrentRequests();
+
+    interface DevLogin {
+        /** Mints tokens for any well-formed user id: never on in production. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    interface Routing {
+        /** A pod whose last heartbeat is older than this receives no users. */
+        @WithDefault("10s")
+        Duration heartbeatTtl();
+
+        /** How often the pod registry is read from Redis. */
+        @WithDefault("1s")
+        Duration refreshInterval();
+
+        /** Points per pod on the ring: more points, more even spread. */
+        @WithDefault("160")
+        int virtualNodes();
+    }
+
+    interface RateLimit {
+        @WithDefault("true")
+        boolean enabled();
+
+        Bucket user();
+
+        Bucket ip();
+    }
+
+    interface Bucket {
+        /** Burst size: requests allowed at once from a full bucket. */
+        @WithDefault("60")
+        int capacity();
+
+        /** Sustained requests per second. */
+        @WithDefault("20")
+        double refillPerSecond();
+    }
+}
