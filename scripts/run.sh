@@ -29,7 +29,10 @@ export PARLEY_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 [ -s "$RUN/jwt-secret" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$RUN/jwt-secret")
 export PARLEY_JWT_SECRET="$(cat "$RUN/jwt-secret")"
 # The local fleet offers the demo login (off by default, i.e. in production).
-export PARLEY_GATEWAY_DEV_LOGIN_ENABLED=true
+export PARLEY_DEV_LOGIN=true
+# Traces go to metrics-service's OTLP receiver (HTTP/protobuf), which draws the request waterfall.
+export PARLEY_OTLP_ENDPOINT="${PARLEY_OTLP_ENDPOINT:-http://127.0.0.1:8085}"
+export QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="${QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL:-http/protobuf}"
 for entry in $SERVICES; do
   svc=${entry%%:*}
   if alive "$RUN/$svc.pid"; then echo "$svc: already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi
