@@ -36,7 +36,8 @@ class PipelineBenchmark {
         try (ChatFleet fleet = new ChatFleet()) {
             List<LoadClient> senders = new ArrayList<>();
             List<String> conversations = new ArrayList<>();
-            Phase[] current = new Phase[1];
+            // set before connecting: the welcome frame arrives at once
+            Phase[] current = {new Phase("warmup")};
             for (int i = 0; i < PAIRS; i++) {
                 String a = "ba" + i;
                 String b = "bb" + i;
@@ -46,7 +47,6 @@ class PipelineBenchmark {
                 LoadClient.connect(fleet.wsB.wsUrl(), fleet.tokens.mint(b, null, java.time.Duration.ofHours(1)), "d" + b,
                         f -> current[0].onFrame(f));
             }
-            current[0] = new Phase("warmup");
             current[0].run(senders, conversations, 500, 3);
             for (var spec : List.of(Map.entry("steady-1000", 1000), Map.entry("high-4000", 4000))) {
                 Phase phase = new Phase(spec.getKey());
@@ -91,8 +91,13 @@ class PipelineBenchmark {
             this.name = name;
         }
 
+        final java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         void onFrame(ServerFrame f) {
             long now = System.nanoTime();
+            if ("error".equals(f.type()) && errors.size() < 5) {
+                errors.add(f.code() + ": " + f.reason());
+            }
             if ("ack".equals(f.type()) && f.cmid().startsWith(name + "-")) {
                 Long t = sentAt.get(f.cmid());
                 if (t != null) {
@@ -144,6 +149,7 @@ class PipelineBenchmark {
             figures.put("deliveredPerSecond", (double) Math.round(delivered.size() / total));
             figures.put("ackMs", percentiles(ack));
             figures.put("deliveredMs", percentiles(del));
+            figures.put("firstErrors", List.copyOf(errors));
             return figures;
         }
 
