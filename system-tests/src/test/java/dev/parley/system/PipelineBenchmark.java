@@ -27,7 +27,13 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class PipelineBenchmark {
 
-    private static final int PAIRS = Integer.getInteger("bench.pairs", 100);
+    private static final int PAIRS = Integer.getInteger("bench.pairs", 500);
+
+    /** name:rate pairs (-Dbench.phases); the last phase is the one compared with the raw loop. */
+    private static final List<Map.Entry<String, Integer>> PHASES = java.util.Arrays.stream(
+                    System.getProperty("bench.phases", "light-200:200,steady-1000:1000,high-2500:2500").split(","))
+            .map(p -> Map.entry(p.split(":")[0], Integer.parseInt(p.split(":")[1])))
+            .toList();
 
     @Test
     void messagingThroughputAndLatency() throws Exception {
@@ -47,15 +53,21 @@ class PipelineBenchmark {
                 LoadClient.connect(fleet.wsB.wsUrl(), fleet.tokens.mint(b, null, java.time.Duration.ofHours(1)), "d" + b,
                         f -> current[0].onFrame(f));
             }
-            current[0].run(senders, conversations, 500, 3);
-            for (var spec : List.of(Map.entry("steady-500", 500), Map.entry("high-2000", 2000))) {
+            // JIT warm-up of every service before anything is measured
+            current[0].run(senders, conversations, 500, 15);
+            // light load (latency without queueing), the latency target's rate, past saturation
+            for (var spec : PHASES) {
                 Phase phase = new Phase(spec.getKey());
                 current[0] = phase;
+                List<ServiceProcess> services = List.of(fleet.wsA, fleet.wsB, fleet.delivery);
+                Map<String, double[]> before = StageMetrics.snapshot(services);
                 Map<String, Object> figures = phase.run(senders, conversations, spec.getValue(), 10);
+                figures.put("stageMeans", StageMetrics.means(before, StageMetrics.snapshot(services)));
                 report.put(spec.getKey(), figures);
                 text.append(String.format("%-12s sent %7d acked %7d delivered %7d lost %d  %8.0f msg/s  ack p50/p95/p99 %s ms  delivered p50/p95/p99 %s ms%n",
                         spec.getKey(), figures.get("sent"), figures.get("acked"), figures.get("delivered"), figures.get("lost"),
                         figures.get("deliveredPerSecond"), figures.get("ackMs"), figures.get("deliveredMs")));
+                text.append(String.format("%-12s stage means %s%n", "", figures.get("stageMeans")));
                 assertEquals(0L, figures.get("lost"), "no acknowledged message may be lost");
             }
             Map<String, Long> rss = new LinkedHashMap<>();
@@ -65,7 +77,7 @@ class PipelineBenchmark {
             report.put("rssMiB", rss);
             double raw = RawPipeline.measure(fleet.kafka, fleet.prefix, 100_000);
             @SuppressWarnings("unchecked")
-            double ours = (double) ((Map<String, Object>) report.get("high-2000")).get("deliveredPerSecond");
+            double ours = (double) ((Map<String, Object>) report.get(PHASES.get(PHASES.size() - 1).getKey())).get("deliveredPerSecond");
             report.put("rawBrokerRedisPerSecond", Math.round(raw));
             report.put("ratioToRaw", Math.round(ours / raw * 1000) / 1000.0);
             text.append(String.format("RSS MiB %s%nraw producer→consumer→Redis publish: %.0f msg/s; Parley end to end at the high phase: %.0f msg/s = %.3f of raw%n",

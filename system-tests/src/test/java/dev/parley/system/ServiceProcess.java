@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** From the build (parley.service.jvm-options): quick start for tests, full JIT for benchmarks. */
+    private static final String JVM_OPTIONS = System.getProperty("parley.service.jvm-options",
+            "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
 
     private final String module;
     private final int port;
@@ -52,8 +57,11 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " missing: build the services first (mvn install builds them before this module)");
         }
         try {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of(JVM_OPTIONS.trim().split("\\s+")));
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);

@@ -17,10 +17,6 @@ public interface DeliveryConfig {
     @WithDefault("P1D")
     Duration membersCacheTtl();
 
-    /** Most presence lookups (HGETALL presence:<user>) in flight for one message's fan-out. */
-    @WithDefault("16")
-    int presenceConcurrency();
-
     /** Hot window size override; {@link ChatLimits#HOT_MAX_ENTRIES} when absent. */
     Optional<Integer> hotMaxEntries();
 

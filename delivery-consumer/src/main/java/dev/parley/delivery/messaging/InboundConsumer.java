@@ -7,17 +7,21 @@ import dev.parley.contracts.json.JsonDecodeException;
 import dev.parley.delivery.service.DeliveryMetrics;
 import dev.parley.delivery.service.DeliveryService;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Reads {@code parley.messages.inbound} (group {@code delivery}). Each consumer of the channel hands
- * its records over one at a time and waits for the returned Uni, so a partition is processed in
- * order. A record is acked (its offset becomes committable) only after the whole delivery path
- * succeeded, or after a poison record reached the dead-letter topic.
+ * Reads {@code parley.messages.inbound} (group {@code delivery}) a poll at a time. Each consumer of
+ * the channel hands over its next batch only after the returned Uni completed, so a partition is
+ * still processed in order; inside the batch, {@link DeliveryService#deliverAll} keeps the order
+ * per conversation. The batch is acked (its offsets become committable) only after every message
+ * in it went the whole delivery path, or, for a poison record, reached the dead-letter topic.
  */
 @ApplicationScoped
 public class InboundConsumer {
@@ -35,35 +39,50 @@ public class InboundConsumer {
     }
 
     @Incoming("inbound")
-    public Uni<Void> consume(Message<String> record) {
-        return handle(record).onItemOrFailure().transformToUni((done, failure) -> failure == null
-                ? Uni.createFrom().completionStage(record.ack())
-                : Uni.createFrom().completionStage(record.nack(failure)));
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        List<ChatMessage> valid = new ArrayList<>(batch.getRecords().size());
+        List<Uni<Void>> poison = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (KafkaRecord<String, String> record : batch) {
+            metrics.received();
+            metrics.handedOver(now - record.getTimestamp().toEpochMilli());
+            String reason = decode(record.getPayload(), valid);
+            if (reason != null) {
+                poison.add(deadLetter(record, reason));
+            }
+        }
+        metrics.batch(batch.getRecords().size());
+        Uni<Void> work = poison.isEmpty()
+                ? delivery.deliverAll(valid)
+                : Uni.join().all(poison).andCollectFailures().chain(() -> delivery.deliverAll(valid));
+        return work.onItemOrFailure().transformToUni((done, failure) -> failure == null
+                ? Uni.createFrom().completionStage(batch.ack())
+                : Uni.createFrom().completionStage(batch.nack(failure)));
     }
 
-    private Uni<Void> handle(Message<String> record) {
-        metrics.received();
-        String value = record.getPayload();
+    /** Adds the record's message to {@code valid}; answers why it is poison instead, or null. */
+    private static String decode(String value, List<ChatMessage> valid) {
         if (value == null || value.isBlank()) {
-            return deadLetter(record, "empty value");
+            return "empty value";
         }
         ChatMessage message;
         try {
             message = Json.read(value, ChatMessage.class);
         } catch (JsonDecodeException e) {
-            return deadLetter(record, "undecodable: " + e.getMessage());
+            return "undecodable: " + e.getMessage();
         }
         if (message == null) {
-            return deadLetter(record, "undecodable: null");
+            return "undecodable: null";
         }
         String error = message.validationError();
         if (!error.isEmpty()) {
-            return deadLetter(record, "invalid: " + error);
+            return "invalid: " + error;
         }
-        return delivery.deliver(message).replaceWithVoid();
+        valid.add(message);
+        return null;
     }
 
-    private Uni<Void> deadLetter(Message<String> record, String reason) {
+    private Uni<Void> deadLetter(KafkaRecord<String, String> record, String reason) {
         IncomingKafkaRecordMetadata<?, ?> source = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         LOG.warnf("poison record %s to the dead-letter topic: %s", where(source), reason);
         return delivery.withRetry("dead-letter " + where(source),

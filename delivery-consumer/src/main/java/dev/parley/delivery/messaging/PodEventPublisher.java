@@ -3,23 +3,36 @@ package dev.parley.delivery.messaging;
 import dev.parley.contracts.RedisKeys;
 import dev.parley.contracts.chat.PodEvent;
 import dev.parley.contracts.json.Json;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import dev.parley.delivery.repository.RedisPipeline;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 
-/** PUBLISHes a {@link PodEvent} on one ws-service pod's channel {@code deliver:<pod>}. */
+/** PUBLISHes {@link PodEvent}s on ws-service pods' channels {@code deliver:<pod>}. */
 @ApplicationScoped
 public class PodEventPublisher {
 
-    private final ReactiveRedisDataSource redis;
+    private final RedisPipeline pipeline;
     private final RedisKeys keys;
 
-    public PodEventPublisher(ReactiveRedisDataSource redis, RedisKeys keys) {
-        this.redis = redis;
+    public PodEventPublisher(RedisPipeline pipeline, RedisKeys keys) {
+        this.pipeline = pipeline;
         this.keys = keys;
     }
 
-    public Uni<Void> publish(String podId, PodEvent event) {
-        return redis.execute("PUBLISH", keys.podChannel(podId), Json.write(event)).replaceWithVoid();
+    /** One pod's event. */
+    public record Addressed(String podId, PodEvent event) {
+    }
+
+    /** Publishes in list order, in one pipeline: each pod channel receives its events in that order. */
+    public Uni<Void> publishAll(List<Addressed> events) {
+        List<Request> publishes = new ArrayList<>(events.size());
+        for (Addressed e : events) {
+            publishes.add(Request.cmd(Command.PUBLISH).arg(keys.podChannel(e.podId())).arg(Json.write(e.event())));
+        }
+        return pipeline.run(publishes).replaceWithVoid();
     }
 }

@@ -6,6 +6,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -25,5 +27,21 @@ public class SequencedPublisher {
                 .withKey(sequenced.conversationId())
                 .build();
         return emitter.sendMessage(Message.of(Json.write(sequenced)).addMetadata(metadata));
+    }
+
+    /**
+     * Produces the messages in list order, all in flight at once; completes when the broker
+     * acknowledged every one. The idempotent producer keeps their order within the partition.
+     */
+    public Uni<Void> publishAll(List<ChatMessage> sequenced) {
+        if (sequenced.size() == 1) {
+            return publish(sequenced.get(0));
+        }
+        List<Uni<Void>> sends = new ArrayList<>(sequenced.size());
+        for (ChatMessage message : sequenced) {
+            sends.add(publish(message));
+        }
+        // join subscribes in list order, which is the order the records reach the producer
+        return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
     }
 }

@@ -5,6 +5,8 @@ import dev.parley.delivery.config.DeliveryConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.set.ReactiveSetCommands;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -22,15 +24,34 @@ public class MemberStore {
     private final RedisKeys keys;
     private final ReactiveSetCommands<String, String> sets;
     private final RedisScript refill;
+    private final RedisPipeline pipeline;
     private final ChatDatabase database;
     private final long ttlMillis;
 
-    public MemberStore(ReactiveRedisDataSource redis, RedisKeys keys, ChatDatabase database, DeliveryConfig config) {
+    public MemberStore(ReactiveRedisDataSource redis, RedisKeys keys, RedisPipeline pipeline, ChatDatabase database,
+                       DeliveryConfig config) {
         this.keys = keys;
+        this.pipeline = pipeline;
         this.sets = redis.set(String.class);
         this.refill = RedisScript.fromClasspath(redis, "lua/refill-members.lua");
         this.database = database;
         this.ttlMillis = config.membersCacheTtl().toMillis();
+    }
+
+    /** The members of each conversation, same order: one pipelined SMEMBERS each, PostgreSQL on a miss. */
+    public Uni<List<Set<String>>> membersOf(List<String> conversationIds) {
+        List<Request> reads = new ArrayList<>(conversationIds.size());
+        for (String conversation : conversationIds) {
+            reads.add(Request.cmd(Command.SMEMBERS).arg(keys.conversationMembers(conversation)));
+        }
+        return pipeline.run(reads).chain(replies -> {
+            List<Uni<Set<String>>> each = new ArrayList<>(replies.size());
+            for (int i = 0; i < replies.size(); i++) {
+                Set<String> cached = RedisPipeline.strings(replies.get(i));
+                each.add(cached.isEmpty() ? members(conversationIds.get(i)) : Uni.createFrom().item(cached));
+            }
+            return Uni.join().all(each).andFailFast();
+        });
     }
 
     public Uni<Set<String>> members(String conversationId) {

@@ -1,16 +1,15 @@
 package dev.parley.delivery.repository;
 
 import dev.parley.contracts.RedisKeys;
-import dev.parley.delivery.config.DeliveryConfig;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Which ws-service pods hold connections of which users: the hashes {@code presence:<user>} (device → pod). */
@@ -18,36 +17,29 @@ import java.util.TreeSet;
 public class PresenceStore {
 
     private final RedisKeys keys;
-    private final ReactiveHashCommands<String, String, String> hashes;
-    private final int concurrency;
+    private final RedisPipeline pipeline;
 
-    public PresenceStore(ReactiveRedisDataSource redis, RedisKeys keys, DeliveryConfig config) {
+    public PresenceStore(RedisKeys keys, RedisPipeline pipeline) {
         this.keys = keys;
-        this.hashes = redis.hash(String.class);
-        this.concurrency = config.presenceConcurrency();
+        this.pipeline = pipeline;
     }
 
-    /** pod → the given users with at least one connection on it; offline users appear nowhere. */
-    public Uni<Map<String, Set<String>>> usersByPod(Collection<String> userIds) {
-        if (userIds.isEmpty()) {
-            return Uni.createFrom().item(new TreeMap<>());
+    /** user → the pods it is connected to, for the given users (one pipelined HGETALL each); offline users map to nothing. */
+    public Uni<Map<String, Set<String>>> podsByUser(Set<String> userIds) {
+        List<String> users = new ArrayList<>(userIds);
+        List<Request> reads = new ArrayList<>(users.size());
+        for (String user : users) {
+            reads.add(Request.cmd(Command.HGETALL).arg(keys.presence(user)));
         }
-        List<Uni<UserPods>> lookups = userIds.stream()
-                .map(user -> hashes.hgetall(keys.presence(user)).map(devices -> new UserPods(user, devices)))
-                .toList();
-        return Uni.join().all(lookups).usingConcurrencyOf(concurrency).andFailFast().map(PresenceStore::group);
-    }
-
-    private static Map<String, Set<String>> group(List<UserPods> all) {
-        Map<String, Set<String>> byPod = new TreeMap<>();
-        for (UserPods user : all) {
-            for (String pod : user.devices().values()) {
-                byPod.computeIfAbsent(pod, p -> new TreeSet<>()).add(user.userId());
+        return pipeline.run(reads).map(replies -> {
+            Map<String, Set<String>> pods = new HashMap<>();
+            for (int i = 0; i < replies.size(); i++) {
+                List<String> devicePods = RedisPipeline.hashValues(replies.get(i));
+                if (!devicePods.isEmpty()) {
+                    pods.put(users.get(i), new TreeSet<>(devicePods));
+                }
             }
-        }
-        return byPod;
-    }
-
-    private record UserPods(String userId, Map<String, String> devices) {
+            return pods;
+        });
     }
 }

@@ -2,6 +2,8 @@ package dev.parley.delivery.repository;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,13 +52,22 @@ public final class RedisScript {
         return redis.execute("SCRIPT", "LOAD", source).map(Response::toString);
     }
 
+    /** EVALSHA as a request for a {@link RedisPipeline}; after NOSCRIPT, {@link #load()} and retry. */
+    public Request request(List<String> keys, List<String> args) {
+        Request request = Request.cmd(Command.EVALSHA);
+        for (String arg : argv(sha1, keys, args)) {
+            request.arg(arg);
+        }
+        return request;
+    }
+
     public Uni<Response> run(List<String> keys, List<String> args) {
         return redis.execute("EVALSHA", argv(sha1, keys, args))
                 .onFailure(RedisScript::isNoScript)
                 .recoverWithUni(() -> redis.execute("EVAL", argv(source, keys, args)));
     }
 
-    static boolean isNoScript(Throwable failure) {
+    public static boolean isNoScript(Throwable failure) {
         return failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT");
     }
 

@@ -2,19 +2,26 @@ package dev.parley.delivery.repository;
 
 import dev.parley.contracts.RedisKeys;
 import dev.parley.contracts.chat.ChatLimits;
+import dev.parley.contracts.chat.ChatMessage;
+import dev.parley.contracts.json.Json;
 import dev.parley.delivery.config.DeliveryConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
- * The sequencing step: one Lua script (lua/sequence.lua) that gives a message its seq and stores it
- * in the conversation's hot window, or returns the seq it already has.
+ * The sequencing step: one Lua script (lua/sequence.lua) per conversation and poll gives its
+ * messages their seqs and stores them in the conversation's hot window, or returns the seqs they
+ * already have.
  */
 @ApplicationScoped
 public class SequenceStore {
@@ -35,41 +42,68 @@ public class SequenceStore {
     }
 
     void preload(@Observes StartupEvent event) {
-        // Not required (EVALSHA falls back to EVAL); it saves sending the source on the first message.
-        script.load().subscribe().with(
+        // EVALSHA in a pipeline cannot fall back to EVAL; a NOSCRIPT reply makes the caller load() and retry.
+        load().subscribe().with(
                 sha -> LOG.debugf("sequence script loaded as %s", sha),
-                failure -> LOG.warnf("sequence script not preloaded (%s); it is sent on first use", failure.getMessage()));
+                failure -> LOG.warnf("sequence script not preloaded (%s); it is loaded on first use", failure.getMessage()));
+    }
+
+    public Uni<String> load() {
+        return script.load();
     }
 
     /**
-     * @param placeholderJson the message JSON with {@code "seq":-1}
-     * @param floor           the highest seq known elsewhere (PostgreSQL), used only when the
-     *                        counter is missing; empty to let the script refuse in that case
+     * The script call for {@code messages} (one conversation, in Kafka order), for a pipeline.
+     *
+     * @param floor the highest seq known elsewhere (PostgreSQL), used only when the counter is
+     *              missing; empty to let the script refuse in that case
      */
-    public Uni<Assignment> assign(String conversationId, String messageId, String placeholderJson, OptionalLong floor) {
-        List<String> keyList = List.of(
+    public Request assign(String conversationId, List<ChatMessage> messages, OptionalLong floor) {
+        return script.request(scriptKeys(conversationId), args(messages, floor));
+    }
+
+    /** The same call on its own, EVAL fallback included (the rare seeding path). */
+    public Uni<Optional<List<Assignment>>> assignNow(String conversationId, List<ChatMessage> messages, OptionalLong floor) {
+        return script.run(scriptKeys(conversationId), args(messages, floor)).map(SequenceStore::parse);
+    }
+
+    /** The seqs in message order; empty when the counter must be seeded first. */
+    public static Optional<List<Assignment>> parse(Response reply) {
+        if (reply.get(0).toLong() < 0) {
+            return Optional.empty();
+        }
+        List<Assignment> assignments = new ArrayList<>(reply.size() / 2);
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            assignments.add(new Assignment(reply.get(i).toLong(), reply.get(i + 1).toInteger() == 1));
+        }
+        return Optional.of(assignments);
+    }
+
+    private List<String> scriptKeys(String conversationId) {
+        return List.of(
                 keys.conversationSeq(conversationId),
                 keys.conversationMessageSeq(conversationId),
                 keys.conversationHot(conversationId));
-        List<String> args = List.of(
-                messageId,
-                placeholderJson,
-                Integer.toString(hotMaxEntries),
-                Long.toString(ChatLimits.HOT_WINDOW.toMillis()),
-                floor.isPresent() ? Long.toString(floor.getAsLong()) : "");
-        return script.run(keyList, args).map(r -> new Assignment(r.get(0).toLong(), r.get(1).toInteger() == 1));
+    }
+
+    private List<String> args(List<ChatMessage> messages, OptionalLong floor) {
+        List<String> args = new ArrayList<>(3 + 2 * messages.size());
+        args.add(Integer.toString(hotMaxEntries));
+        args.add(Long.toString(ChatLimits.HOT_WINDOW.toMillis()));
+        args.add(floor.isPresent() ? Long.toString(floor.getAsLong()) : "");
+        for (ChatMessage message : messages) {
+            args.add(message.id());
+            args.add(Json.write(message.withSeq(PLACEHOLDER_SEQ)));
+        }
+        return args;
     }
 
     /**
-     * What the script answered.
+     * One message's answer.
      *
-     * @param seq      the message's seq, or -1 when the counter must be seeded first
+     * @param seq      the message's seq
      * @param assigned true when this call gave the seq, false when the message already had it
      */
     public record Assignment(long seq, boolean assigned) {
-
-        public boolean needsSeed() {
-            return seq < 0;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.delivery.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
@@ -25,6 +26,8 @@ public class DeliveryMetrics {
     private final Counter retries;
     private final Timer latency;
     private final Timer sequencing;
+    private final DistributionSummary batchSize;
+    private final Timer handOver;
 
     public DeliveryMetrics(MeterRegistry registry) {
         received = Counter.builder("parley.delivery.messages.received")
@@ -44,6 +47,21 @@ public class DeliveryMetrics {
                 .register(registry);
         sequencing = Timer.builder("parley.delivery.sequencing.duration")
                 .description("Sequencing script round trip, PostgreSQL seeding included").register(registry);
+        handOver = Timer.builder("parley.delivery.handover")
+                .description("From the inbound record's timestamp (produced) to its poll reaching the consumer method")
+                .register(registry);
+        batchSize = DistributionSummary.builder("parley.delivery.batch.size")
+                .description("Inbound records handed over by one poll").register(registry);
+    }
+
+    public void batch(int records) {
+        batchSize.record(records);
+    }
+
+    public void handedOver(long millis) {
+        if (millis >= 0) {
+            handOver.record(Duration.ofMillis(millis));
+        }
     }
 
     public void received() {

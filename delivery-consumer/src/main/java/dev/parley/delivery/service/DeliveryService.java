@@ -5,14 +5,21 @@ import dev.parley.delivery.config.DeliveryConfig;
 import dev.parley.delivery.messaging.SequencedPublisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The path of one valid inbound message: sequence + hot store (Redis), produce to the sequenced
- * topic and wait for the broker, fan out to the recipients' pods. The whole path is retried on a
- * failure: every step is idempotent (the script returns the seq a message already has,
- * persistence-consumer ignores a duplicate, clients drop a message id they already hold).
+ * The path of a poll's valid inbound messages: sequence + hot store (Redis), produce to the
+ * sequenced topic and wait for the broker, fan out to the recipients' pods. The messages are
+ * grouped by conversation, each group in Kafka order; every Redis step is one pipeline for the
+ * whole poll, and every produce is in flight at once (the idempotent producer keeps their order).
+ * The poll is retried as a whole on a failure: every step is idempotent (the script returns the
+ * seq a message already has, persistence-consumer ignores a duplicate, clients drop a message id
+ * they already hold).
  */
 @ApplicationScoped
 public class DeliveryService {
@@ -34,11 +41,24 @@ public class DeliveryService {
         this.retry = config.retry();
     }
 
-    public Uni<ChatMessage> deliver(ChatMessage message) {
-        return withRetry("deliver message " + message.id(), () -> sequencer.sequence(message)
-                .call(sequenced::publish)
-                .call(seq -> fanOut.deliver(seq).invoke(metrics::podEvents))
-                .invoke(seq -> metrics.delivered(seq.sentAt())));
+    /** Delivers a poll's messages; completes when every one of them went the whole path. */
+    public Uni<Void> deliverAll(List<ChatMessage> messages) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, List<ChatMessage>> byConversation = new LinkedHashMap<>();
+        for (ChatMessage message : messages) {
+            byConversation.computeIfAbsent(message.conversationId(), c -> new ArrayList<>()).add(message);
+        }
+        List<List<ChatMessage>> groups = List.copyOf(byConversation.values());
+        String what = messages.size() == 1
+                ? "deliver message " + messages.get(0).id()
+                : "deliver " + messages.size() + " messages of " + groups.size() + " conversations";
+        return withRetry(what, () -> sequencer.sequence(groups)
+                .call(seqd -> sequenced.publishAll(seqd.stream().flatMap(List::stream).toList()))
+                .call(seqd -> fanOut.deliver(seqd).invoke(metrics::podEvents))
+                .invoke(seqd -> seqd.forEach(g -> g.forEach(m -> metrics.delivered(m.sentAt())))))
+                .replaceWithVoid();
     }
 
     /**

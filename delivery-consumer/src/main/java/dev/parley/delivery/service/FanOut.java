@@ -3,11 +3,13 @@ package dev.parley.delivery.service;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.chat.PodEvent;
 import dev.parley.delivery.messaging.PodEventPublisher;
+import dev.parley.delivery.messaging.PodEventPublisher.Addressed;
 import dev.parley.delivery.repository.MemberStore;
 import dev.parley.delivery.repository.PresenceStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +17,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Sends a sequenced message to the pods that hold its online recipients: one {@link PodEvent} per
- * pod, listing that pod's users. The sender's pod always gets one (the echo completes the
- * sender's ack); a pod without recipients gets nothing.
+ * Sends sequenced messages to the pods that hold their online recipients: one {@link PodEvent} per
+ * message and pod, listing that pod's users. The sender's pod always gets one (the echo completes
+ * the sender's ack); a pod without recipients gets nothing. A poll costs three pipelined round
+ * trips whatever its size: members, presence, publishes.
  */
 @ApplicationScoped
 public class FanOut {
@@ -32,20 +35,37 @@ public class FanOut {
         this.publisher = publisher;
     }
 
-    /** Publishes the pod events; the item is how many were published. */
-    public Uni<Integer> deliver(ChatMessage message) {
-        return members.members(message.conversationId())
-                .chain(presence::usersByPod)
-                .chain(byPod -> {
-                    Map<String, Set<String>> targets = targets(message, byPod);
-                    if (targets.isEmpty()) {
-                        return Uni.createFrom().item(0);
+    /**
+     * @param conversations sequenced messages grouped by conversation, each group in seq order
+     * @return how many pod events were published
+     */
+    public Uni<Integer> deliver(List<List<ChatMessage>> conversations) {
+        List<String> ids = conversations.stream().map(g -> g.get(0).conversationId()).toList();
+        return members.membersOf(ids).chain(memberSets -> {
+            Set<String> users = new HashSet<>();
+            memberSets.forEach(users::addAll);
+            return presence.podsByUser(users).chain(podsByUser -> {
+                List<Addressed> events = new ArrayList<>();
+                for (int i = 0; i < conversations.size(); i++) {
+                    Map<String, Set<String>> onlineByPod = byPod(memberSets.get(i), podsByUser);
+                    for (ChatMessage message : conversations.get(i)) {
+                        targets(message, onlineByPod).forEach((pod, to) ->
+                                events.add(new Addressed(pod, PodEvent.message(List.copyOf(to), message))));
                     }
-                    List<Uni<Void>> sends = new ArrayList<>(targets.size());
-                    targets.forEach((pod, users) -> sends.add(
-                            publisher.publish(pod, PodEvent.message(List.copyOf(users), message))));
-                    return Uni.join().all(sends).andFailFast().replaceWith(targets.size());
-                });
+                }
+                return publisher.publishAll(events).replaceWith(events.size());
+            });
+        });
+    }
+
+    private static Map<String, Set<String>> byPod(Set<String> members, Map<String, Set<String>> podsByUser) {
+        Map<String, Set<String>> byPod = new TreeMap<>();
+        for (String user : members) {
+            for (String pod : podsByUser.getOrDefault(user, Set.of())) {
+                byPod.computeIfAbsent(pod, p -> new TreeSet<>()).add(user);
+            }
+        }
+        return byPod;
     }
 
     static Map<String, Set<String>> targets(ChatMessage message, Map<String, Set<String>> onlineByPod) {

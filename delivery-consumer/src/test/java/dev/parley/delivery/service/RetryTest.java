@@ -72,11 +72,6 @@ class RetryTest {
             }
 
             @Override
-            public int presenceConcurrency() {
-                return 4;
-            }
-
-            @Override
             public Optional<Integer> hotMaxEntries() {
                 return Optional.empty();
             }

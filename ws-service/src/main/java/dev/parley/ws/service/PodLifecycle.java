@@ -51,6 +51,9 @@ public class PodLifecycle {
         }
         long now = System.currentTimeMillis();
         return presence.heartbeat(now)
+                // A drain that started while this heartbeat was in flight may have unregistered
+                // before the heartbeat's write landed: leave again, after it.
+                .call(() -> draining.get() ? presence.unregister() : Uni.createFrom().voidItem())
                 .call(() -> presence.refresh(connections.users()))
                 .invoke(() -> lastHeartbeat.set(now))
                 .onFailure().invoke(e -> LOG.warnf("heartbeat failed: %s", e.getMessage()))
