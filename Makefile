@@ -1,15 +1,21 @@
 # Parley — the two commands that matter: `make run` and `make test`.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test run stop clean infra infra-tools bench
+.PHONY: build test browser-check run stop clean infra infra-tools bench
 
 ## build: compile and package every module (no tests)
 build: infra-tools
 	$(MVN) -DskipTests install
 
-## test: the whole suite against real Kafka (embedded KRaft broker), Redis and PostgreSQL
+## test: the whole suite against real Kafka (embedded KRaft broker), Redis and PostgreSQL, then
+## the browser checks of the web pages against the running fleet
 test: infra
 	$(MVN) install
+	scripts/browser-checks.sh
+
+## browser-check: only the browser checks (console, seat page, dashboard); needs a build
+browser-check: infra
+	scripts/browser-checks.sh
 
 ## run: Redis, PostgreSQL, Kafka and the six services in the background; prints the URLs
 run: infra build

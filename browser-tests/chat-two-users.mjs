@@ -1,13 +1,13 @@
 // Two users log in to the console in two pages, open one conversation and exchange messages;
 // each must see the other's message. Runs against a running fleet (make run):
-//   node chat-two-users.mjs [baseUrl] [screenshotDir]
+//   node chat-two-users.mjs [baseUrl] [screenshotDir]   (scripts/browser-checks.sh runs it)
 // Browser: Debian chromium (never a downloaded one).
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const base = process.argv[2] || 'http://127.0.0.1:8080';
-const outDir = process.argv[3] || new URL('../../../target/browser', import.meta.url).pathname;
+const outDir = process.argv[3] || new URL('target', import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
 const run = Date.now().toString(36);
 const alice = 'alice-' + run;

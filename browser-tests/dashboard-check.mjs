@@ -1,14 +1,13 @@
-// Browser check of the live dashboard against a running metrics-service.
-//   node dashboard-check.mjs http://127.0.0.1:8085 target/dashboard.png
-// Needs Debian's chromium (/usr/bin/chromium) and npm playwright-core installed in $PW_DIR
-// (e.g. PW_DIR=/tmp/pw after `npm install --prefix /tmp/pw playwright-core@1`).
-import { createRequire } from 'node:module';
-
-const require = createRequire(process.env.PW_DIR ? process.env.PW_DIR.replace(/\/?$/, '/') : import.meta.url);
-const { chromium } = require('playwright-core');
+// Browser check of the live dashboard against a running metrics-service (make run):
+//   node dashboard-check.mjs [baseUrl] [screenshot]   (scripts/browser-checks.sh runs it)
+// Browser: Debian chromium (never a downloaded one).
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const base = process.argv[2] || 'http://127.0.0.1:8085';
-const shot = process.argv[3] || 'target/dashboard.png';
+const shot = process.argv[3] || new URL('target/dashboard.png', import.meta.url).pathname;
+mkdirSync(dirname(shot), { recursive: true });
 const fail = (msg) => { console.error('FAIL: ' + msg); process.exit(1); };
 
 const browser = await chromium.launch({
@@ -29,8 +28,10 @@ try {
   await page.selectOption('#fault-service', 'metrics-service');
   await page.click('#fault button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#fault-result').textContent.startsWith('fault on'), null, { timeout: 5000 });
-  await page.waitForSelector('#alerts li.P1', { timeout: 40000 });
-  const alert = await page.textContent('#alerts li.P1');
+  // the alert of the injected fault itself, not any P1 the fleet may have at that moment
+  const injected = '#alerts li.P1:has-text("metrics-service-availability")';
+  await page.waitForSelector(injected, { timeout: 40000 });
+  const alert = await page.textContent(injected);
   const rps = await page.textContent('#services tr[data-service="metrics-service"] .rps');
   if (!(Number(rps) > 0)) fail('metrics-service shows no request rate: ' + rps);
   await page.screenshot({ path: shot, fullPage: true });
