@@ -48,6 +48,11 @@ final class LoadClient {
         sending = sending.thenCompose(x -> socket.sendText(text, true)).thenApply(x -> null);
     }
 
+    /** Drops the connection without a close handshake (many at once, nothing to wait for). */
+    void abort() {
+        socket.abort();
+    }
+
     void close() {
         sending.join();
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();

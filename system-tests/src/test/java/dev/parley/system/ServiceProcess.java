@@ -109,6 +109,30 @@ final class ServiceProcess implements AutoCloseable {
         return -1;
     }
 
+    /** Heap in use right after a full collection (jcmd GC.run, then the service's own heap gauge), in MiB; -1 if unknown. */
+    long heapUsedAfterGcMiB() {
+        try {
+            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor(60, TimeUnit.SECONDS);
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            double bytes = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return Math.round(bytes / (1024 * 1024));
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     String module() {
         return module;
     }

@@ -54,10 +54,18 @@ public class DeliveryService {
         String what = messages.size() == 1
                 ? "deliver message " + messages.get(0).id()
                 : "deliver " + messages.size() + " messages of " + groups.size() + " conversations";
-        return withRetry(what, () -> sequencer.sequence(groups)
-                .call(seqd -> sequenced.publishAll(seqd.stream().flatMap(List::stream).toList()))
-                .call(seqd -> fanOut.deliver(seqd).invoke(metrics::podEvents))
-                .invoke(seqd -> seqd.forEach(g -> g.forEach(m -> metrics.delivered(m.sentAt())))))
+        List<String> conversationIds = groups.stream().map(g -> g.get(0).conversationId()).toList();
+        // Two independent branches each time: sequencing ∥ finding the recipients, then the
+        // sequenced produce ∥ the pod events. Publishing before the broker acknowledged the
+        // sequenced record loses nothing: the message is already in the hot window, and until this
+        // poll is acked its inbound record is read again, keeps its seq and is produced again.
+        return withRetry(what, () -> Uni.combine().all()
+                .unis(sequencer.sequence(groups), fanOut.recipients(conversationIds)).asTuple()
+                .chain(t -> Uni.combine().all()
+                        .unis(sequenced.publishAll(t.getItem1().stream().flatMap(List::stream).toList()),
+                                fanOut.publish(t.getItem1(), t.getItem2()).invoke(metrics::podEvents))
+                        .discardItems()
+                        .invoke(() -> t.getItem1().forEach(g -> g.forEach(m -> metrics.delivered(m.sentAt()))))))
                 .replaceWithVoid();
     }
 

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * Sends sequenced messages to the pods that hold their online recipients: one {@link PodEvent} per
  * message and pod, listing that pod's users. The sender's pod always gets one (the echo completes
  * the sender's ack); a pod without recipients gets nothing. A poll costs three pipelined round
- * trips whatever its size: members, presence, publishes.
+ * trips whatever its size: members, presence ({@link #recipients}), publishes ({@link #publish}).
  */
 @ApplicationScoped
 public class FanOut {
@@ -36,26 +36,35 @@ public class FanOut {
     }
 
     /**
-     * @param conversations sequenced messages grouped by conversation, each group in seq order
-     * @return how many pod events were published
+     * Where each conversation's online members are: one map pod → users per conversation, same
+     * order. Needs no seq, so it runs while the messages are being sequenced.
      */
-    public Uni<Integer> deliver(List<List<ChatMessage>> conversations) {
-        List<String> ids = conversations.stream().map(g -> g.get(0).conversationId()).toList();
-        return members.membersOf(ids).chain(memberSets -> {
+    public Uni<List<Map<String, Set<String>>>> recipients(List<String> conversationIds) {
+        return members.membersOf(conversationIds).chain(memberSets -> {
             Set<String> users = new HashSet<>();
             memberSets.forEach(users::addAll);
-            return presence.podsByUser(users).chain(podsByUser -> {
-                List<Addressed> events = new ArrayList<>();
-                for (int i = 0; i < conversations.size(); i++) {
-                    Map<String, Set<String>> onlineByPod = byPod(memberSets.get(i), podsByUser);
-                    for (ChatMessage message : conversations.get(i)) {
-                        targets(message, onlineByPod).forEach((pod, to) ->
-                                events.add(new Addressed(pod, PodEvent.message(List.copyOf(to), message))));
-                    }
-                }
-                return publisher.publishAll(events).replaceWith(events.size());
+            return presence.podsByUser(users).map(podsByUser -> {
+                List<Map<String, Set<String>>> byConversation = new ArrayList<>(memberSets.size());
+                memberSets.forEach(m -> byConversation.add(byPod(m, podsByUser)));
+                return byConversation;
             });
         });
+    }
+
+    /**
+     * @param conversations sequenced messages grouped by conversation, each group in seq order
+     * @param recipients    {@link #recipients} of the same conversations
+     * @return how many pod events were published
+     */
+    public Uni<Integer> publish(List<List<ChatMessage>> conversations, List<Map<String, Set<String>>> recipients) {
+        List<Addressed> events = new ArrayList<>();
+        for (int i = 0; i < conversations.size(); i++) {
+            for (ChatMessage message : conversations.get(i)) {
+                targets(message, recipients.get(i)).forEach((pod, to) ->
+                        events.add(new Addressed(pod, PodEvent.message(List.copyOf(to), message))));
+            }
+        }
+        return publisher.publishAll(events).replaceWith(events.size());
     }
 
     private static Map<String, Set<String>> byPod(Set<String> members, Map<String, Set<String>> podsByUser) {

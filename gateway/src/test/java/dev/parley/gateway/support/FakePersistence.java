@@ -41,7 +41,8 @@ public class FakePersistence implements QuarkusTestResourceLifecycleManager {
             CALLS.computeIfAbsent(uri, k -> new AtomicInteger()).incrementAndGet();
             HEADERS.add(Map.of("uri", uri,
                     "user", String.valueOf(req.getHeader("X-Parley-User")),
-                    "requestId", String.valueOf(req.getHeader("X-Request-Id"))));
+                    "requestId", String.valueOf(req.getHeader("X-Request-Id")),
+                    "traceparent", String.valueOf(req.getHeader("traceparent"))));
             Runnable answer = () -> {
                 if (failing.get() && uri.contains("flaky")) {
                     req.response().setStatusCode(500).putHeader("Content-Type", "application/problem+json")
