@@ -66,6 +66,11 @@ final class ChatFleet implements AutoCloseable {
         env.put("PARLEY_PG_JDBC_URL", postgres.jdbcUrl(database));
         env.put("PARLEY_JWT_SECRET", secret);
         env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        // consumers per delivery-consumer process (-Dbench.delivery.concurrency), else the service's default
+        String concurrency = System.getProperty("bench.delivery.concurrency");
+        if (concurrency != null) {
+            env.put("PARLEY_DELIVERY_CONCURRENCY", concurrency);
+        }
         Path logs = Files.createDirectories(Path.of("target", "system-logs"));
         persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(), env, logs).start();
         // persistence-consumer owns the schema: the others start once its migrations ran
