@@ -56,16 +56,8 @@ final class ChatFleet implements AutoCloseable {
     private void start() throws IOException {
         Path work = Files.createTempDirectory("parley-system-");
         kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
-        kafka.createTopics(Topics.all(prefix + "."));
-        postgres.createDatabaseIfAbsent(database);
-        Map<String, String> env = new HashMap<>();
-        env.put("PARLEY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        env.put("PARLEY_KAFKA_TOPIC_PREFIX", prefix + ".");
-        env.put("PARLEY_REDIS_KEY_PREFIX", prefix + ":");
-        env.put("PARLEY_PG_URL", postgres.reactiveUrl(database));
-        env.put("PARLEY_PG_JDBC_URL", postgres.jdbcUrl(database));
+        Map<String, String> env = isolatedEnv(kafka, postgres, prefix, database);
         env.put("PARLEY_JWT_SECRET", secret);
-        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
         // consumers per delivery-consumer process (-Dbench.delivery.concurrency), else the service's default
         String concurrency = System.getProperty("bench.delivery.concurrency");
         if (concurrency != null) {
@@ -81,6 +73,23 @@ final class ChatFleet implements AutoCloseable {
         for (ServiceProcess s : List.of(delivery, wsA, wsB)) {
             s.awaitReady(READY);
         }
+    }
+
+    /**
+     * The environment that gives services their own topics (created here), Redis key prefix and
+     * PostgreSQL database (created if absent), so that no other test sees their data.
+     */
+    static Map<String, String> isolatedEnv(KafkaBroker kafka, Postgres postgres, String prefix, String database) {
+        kafka.createTopics(Topics.all(prefix + "."));
+        postgres.createDatabaseIfAbsent(database);
+        Map<String, String> env = new HashMap<>();
+        env.put("PARLEY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("PARLEY_KAFKA_TOPIC_PREFIX", prefix + ".");
+        env.put("PARLEY_REDIS_KEY_PREFIX", prefix + ":");
+        env.put("PARLEY_PG_URL", postgres.reactiveUrl(database));
+        env.put("PARLEY_PG_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        return env;
     }
 
     private static Map<String, String> withPod(Map<String, String> env, String pod) {

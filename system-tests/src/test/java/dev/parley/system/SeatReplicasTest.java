@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.contracts.Topics;
 import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.json.Json;
 import dev.parley.devinfra.KafkaBroker;
@@ -23,7 +22,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,15 +58,7 @@ class SeatReplicasTest {
     static void start() throws Exception {
         Path work = Files.createTempDirectory("parley-seat-replicas-");
         kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
-        kafka.createTopics(Topics.all(PREFIX + "."));
-        POSTGRES.createDatabaseIfAbsent(DATABASE);
-        Map<String, String> env = new HashMap<>();
-        env.put("PARLEY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        env.put("PARLEY_KAFKA_TOPIC_PREFIX", PREFIX + ".");
-        env.put("PARLEY_REDIS_KEY_PREFIX", PREFIX + ":");
-        env.put("PARLEY_PG_URL", POSTGRES.reactiveUrl(DATABASE));
-        env.put("PARLEY_PG_JDBC_URL", POSTGRES.jdbcUrl(DATABASE));
-        env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        Map<String, String> env = ChatFleet.isolatedEnv(kafka, POSTGRES, PREFIX, DATABASE);
         Path logs = Files.createDirectories(Path.of("target", "system-logs"));
         // one after the other: the first runs the Flyway migration
         replicaA = new ServiceProcess("seat-service", KafkaBroker.freePort(), env, logs).start();
