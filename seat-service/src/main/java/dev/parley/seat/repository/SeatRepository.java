@@ -145,16 +145,33 @@ public class SeatRepository {
                 .map(RowSet::rowCount);
     }
 
-    /** Ends active holds (released or expired). */
-    public Uni<Integer> end(List<UUID> ids, String state, Instant at) {
+    /**
+     * Ends active holds and answers the ids it ended. A release may end a confirmed seat; an expiry
+     * only a held one — a confirmed seat never expires, whatever a (rebuilt) Redis believed.
+     */
+    public Uni<List<UUID>> end(List<UUID> ids, String state, Instant at) {
         if (ids.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery("""
-                        UPDATE holds SET state = $2, ended_at = $3
-                        WHERE id = ANY($1) AND state IN ('held', 'confirmed')""")
+        String from = "expired".equals(state) ? "('held')" : "('held', 'confirmed')";
+        return pool.preparedQuery("UPDATE holds SET state = $2, ended_at = $3 WHERE id = ANY($1) AND state IN " + from + " RETURNING id")
                 .execute(Tuple.of(ids.toArray(UUID[]::new), state, odt(at)))
-                .map(RowSet::rowCount);
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(r.getUUID(0)));
+                    return out;
+                });
+    }
+
+    /** Which of these holds PostgreSQL has as confirmed. */
+    public Uni<List<UUID>> confirmedAmong(List<UUID> ids) {
+        return pool.preparedQuery("SELECT id FROM holds WHERE id = ANY($1) AND state = 'confirmed'")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(r.getUUID(0)));
+                    return out;
+                });
     }
 
     /** Holds whose expiry passed longer ago than the grace: Redis did not end them (it lost them). */

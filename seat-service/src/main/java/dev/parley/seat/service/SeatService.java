@@ -328,10 +328,13 @@ public class SeatService {
             HoldRow r = row.get();
             return redis.execute("HGET", keys.cohort(cohortId.toString(), "holds"), r.id().toString()).chain(raw -> {
                 String redisState = raw == null ? null : String.valueOf(Json.read(raw.toString(), RedisHold.class).st());
-                if ("released".equals(redisState) || "expired".equals(redisState)) {
-                    return repo.end(List.of(r.id()), redisState, Instant.now()).map(n -> true);
+                if (!"released".equals(redisState) && !"expired".equals(redisState)) {
+                    return Uni.createFrom().item(false);
                 }
-                return Uni.createFrom().item(false);
+                return repo.end(List.of(r.id()), redisState, Instant.now()).chain(done -> done.isEmpty()
+                        // Redis ended a seat PostgreSQL has confirmed: Redis is the stale one.
+                        ? resync(cohortId, "hold " + r.id() + " is confirmed, Redis had it " + redisState).replaceWith(false)
+                        : Uni.createFrom().item(true));
             });
         });
     }
@@ -510,11 +513,22 @@ public class SeatService {
                 default -> LOG.warnf("unknown transition %s", type);
             }
         }
+        Set<UUID> refused = ConcurrentHashMap.newKeySet();
         Uni<Void> writes = Uni.createFrom().voidItem();
         for (var e : ended.entrySet()) {
-            writes = writes.chain(() -> repo.end(e.getValue(), e.getKey(), Instant.now()).replaceWithVoid());
+            writes = writes.chain(() -> repo.end(e.getValue(), e.getKey(), Instant.now()).chain(done -> {
+                List<UUID> notEnded = e.getValue().stream().filter(id -> !done.contains(id)).toList();
+                return notEnded.isEmpty() ? Uni.createFrom().voidItem() : repo.confirmedAmong(notEnded).chain(confirmed -> {
+                    refused.addAll(confirmed);
+                    // A seat confirmed while Redis was rebuilt from an older PostgreSQL state came back
+                    // as held, and Redis has now expired it: PostgreSQL keeps the seat, Redis is resynced.
+                    return confirmed.isEmpty() ? Uni.createFrom().voidItem()
+                            : resync(cohortId, "Redis expired confirmed holds " + confirmed);
+                });
+            }));
         }
-        return writes.invoke(() -> published.forEach(events::publishQuietly))
+        return writes.invoke(() -> published.stream().filter(ev -> !refused.contains(UUID.fromString(ev.holdId())))
+                        .forEach(events::publishQuietly))
                 .chain(() -> admissions.isEmpty() ? Uni.createFrom().voidItem()
                         : Uni.join().all(admissions).andCollectFailures().replaceWithVoid());
     }
@@ -535,6 +549,15 @@ public class SeatService {
                         return again;
                     });
         });
+    }
+
+    /**
+     * Throws away the cohort's live state in Redis and seeds it again from PostgreSQL. The waiting
+     * room and holds not yet recorded are lost, as after a Redis loss; the seats are not.
+     */
+    private Uni<Void> resync(UUID cohortId, String why) {
+        LOG.warnf("cohort %s: %s; rebuilding it from PostgreSQL", cohortId, why);
+        return redis.execute("DEL", keys.cohort(cohortId.toString(), "meta")).chain(() -> rebuild(cohortId));
     }
 
     /** Seeds Redis from PostgreSQL: seats, timing, every active hold. A no-op when Redis has it. */

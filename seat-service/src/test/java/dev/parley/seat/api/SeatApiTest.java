@@ -251,6 +251,38 @@ class SeatApiTest {
         assertProblem(client.post("/cohorts/" + cohort + "/holds", user(), "{\"seat\":0}"), 409, "seat-taken");
     }
 
+    /**
+     * The race of a Redis loss with a confirm: the rebuild reads PostgreSQL while the confirm is
+     * between Redis and PostgreSQL, so Redis comes back with the seat as held and later expires it.
+     * The acknowledged confirm must stand, and the seat must not be handed to anyone else.
+     */
+    @Test
+    void aConfirmedSeatNeverExpiresEvenWhenARebuildSawItHeld() {
+        String owner = user();
+        String cohort = client.cohort(owner, 1, Instant.now().plusSeconds(600), 1000);
+        String a = user();
+        String hold = client.post("/cohorts/" + cohort + "/holds", a, null).body().path("hold").path("holdId").asText();
+        assertEquals(200, client.post("/cohorts/" + cohort + "/holds/" + hold + "/confirm", a, null).status());
+
+        // Rebuild from the state PostgreSQL had before the confirm landed, then let it land.
+        RedisKeyspace.deleteByPrefix(keys.cohort(cohort, ""));
+        pool.query("UPDATE holds SET state = 'held' WHERE id = '" + hold + "'").execute().await().indefinitely();
+        assertEquals(1, client.get("/cohorts/" + cohort, owner).body().get("held").asInt());
+        pool.query("UPDATE holds SET state = 'confirmed' WHERE id = '" + hold + "'").execute().await().indefinitely();
+
+        String b = user();
+        Reply queued = client.post("/cohorts/" + cohort + "/holds", b, null);
+        assertEquals(202, queued.status(), "the only seat looks held: the next user waits");
+        sleep(2500);
+
+        assertEquals("confirmed", stateOf(hold), "the acknowledged confirm stands");
+        Reply v = client.get("/cohorts/" + cohort, owner);
+        assertEquals(1, v.body().get("confirmed").asInt(), v.body().toString());
+        assertEquals(0, v.body().get("held").asInt(), v.body().toString());
+        assertEquals(0, rows("SELECT count(*) FROM holds WHERE state = 'held' AND cohort_id = '" + cohort + "'"), "nobody holds the booked seat");
+        assertProblem(client.post("/cohorts/" + cohort + "/holds", b, null), 409, "sold-out");
+    }
+
     @Test
     void admissionAnalyticsHeatmapAndSeatPageAreServed() throws Exception {
         String owner = user();
