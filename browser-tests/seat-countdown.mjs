@@ -1,23 +1,33 @@
-// Seat page against a running seat-service (make run): two users open one cohort; the countdown
-// runs on server time, a hold and a booking by one user show up live on the other's page, and an
-// extension by the owner moves both countdowns.
-//   node seat-countdown.mjs [seatServiceUrl] [screenshotDir]   (scripts/browser-checks.sh runs it)
+// Seat page through the gateway (make run): two users open one cohort; the countdown runs on
+// server time, a hold and a booking by one user show up live on the other's page (over the
+// gateway's WebSocket relay), and an extension by the owner moves both countdowns.
+//   node seat-countdown.mjs [gatewayUrl] [screenshotDir]   (scripts/browser-checks.sh runs it)
 // Browser: Debian chromium (never a downloaded one).
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const base = process.argv[2] || 'http://127.0.0.1:8084';
+const base = process.argv[2] || 'http://127.0.0.1:8080';
 const outDir = process.argv[3] || new URL('target', import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
 const run = Date.now().toString(36);
 const owner = 'owner-' + run;
 const timeout = 20000;
 
-async function rest(method, path, user, body) {
-  const r = await fetch(base + path, {
+async function login(user) {
+  const r = await fetch(base + '/api/auth/dev-login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user }),
+  });
+  if (r.status !== 200) throw new Error(`dev login of ${user}: ${r.status}`);
+  return (await r.json()).token;
+}
+
+const ownerToken = await login(owner);
+
+async function rest(method, path, body) {
+  const r = await fetch(base + '/api' + path, {
     method,
-    headers: { 'X-Parley-User': user, 'Content-Type': 'application/json', 'Idempotency-Key': `${run}-${path}-${method}` },
+    headers: { Authorization: 'Bearer ' + ownerToken, 'Content-Type': 'application/json', 'Idempotency-Key': `${run}-${path}-${method}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await r.json().catch(() => ({}));
@@ -33,7 +43,7 @@ async function left(page) {
   return ((+m[1] * 60 + +m[2]) * 60 + +m[3]) * 1000 + +m[4];
 }
 
-const cohort = await rest('POST', '/cohorts', owner, {
+const cohort = await rest('POST', '/cohorts', {
   title: 'Browser check ' + run,
   seats: 3,
   deadline: new Date(Date.now() + 10 * 60_000).toISOString(),
@@ -71,7 +81,7 @@ try {
   await ben.waitForFunction(() => document.querySelector('#confirmed').textContent === '1'
       && document.querySelector('#free').textContent === '2', null, { timeout });
 
-  await rest('POST', `/cohorts/${id}/extend`, owner, { extendByMs: 10 * 60_000 });
+  await rest('POST', `/cohorts/${id}/extend`, { extendByMs: 10 * 60_000 });
   await ben.waitForFunction(() => /^00:(19|20):/.test(document.querySelector('#countdown').textContent), null, { timeout });
 
   await ann.screenshot({ path: join(outDir, 'seats-ann.png'), fullPage: true });

@@ -35,7 +35,13 @@ export function setup() {
   if (!check(res, { 'conversation created': (r) => (r.status === 200 || r.status === 201) && !!r.json('id') })) {
     throw new Error(`creating a conversation failed: ${res.status} ${res.body}`);
   }
-  return { conv: res.json('id') };
+  const cohort = http.post(`${BASE_URL}${PATHS.cohorts}`, JSON.stringify({
+    title: 'k6 rest', seats: 100, deadline: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+  }), { headers: authHeaders(token, { 'Idempotency-Key': `k6-rest-cohort-${Date.now()}` }), tags: { name: 'create-cohort' } });
+  if (!check(cohort, { 'cohort created': (r) => r.status === 201 && !!r.json('id') })) {
+    throw new Error(`creating a cohort failed: ${cohort.status} ${cohort.body}`);
+  }
+  return { conv: res.json('id'), cohort: cohort.json('id') };
 }
 
 let token = null;
@@ -54,7 +60,7 @@ export function rest(data) {
     check(res, { 'history 200': (r) => r.status === 200 || r.status === 429 });
   });
   group('cohorts', () => {
-    const res = http.get(`${BASE_URL}${PATHS.cohorts}`, { headers: authHeaders(token), tags: { name: 'cohorts' } });
+    const res = http.get(`${BASE_URL}${PATHS.cohort(data.cohort)}`, { headers: authHeaders(token), tags: { name: 'cohorts' } });
     limited.add(res.status === 429);
     check(res, { 'cohorts 200': (r) => r.status === 200 || r.status === 429 });
   });

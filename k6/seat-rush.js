@@ -15,6 +15,7 @@ const holdLatency = new Trend('seat_hold_duration', true);
 const held = new Counter('seat_held');
 const confirmed = new Counter('seat_confirmed');
 const soldOut = new Counter('seat_sold_out');
+const queued = new Counter('seat_queued');
 const limited = new Counter('seat_rate_limited');
 const unexpected = new Rate('seat_unexpected_status');
 const oversold = new Counter('seat_oversold');
@@ -30,7 +31,7 @@ export const options = {
   }),
 };
 
-// 409/410/429 are expected outcomes here, not failures of the service.
+// 202 (queued), 409/410 (sold out, already holding) and 429 are expected outcomes in a rush.
 http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 409, 410, 429));
 
 export function setup() {
@@ -66,16 +67,19 @@ export function rush(data) {
   const res = http.post(`${BASE_URL}${PATHS.holds(data.cohort)}`, JSON.stringify({}),
     { headers: authHeaders(token, { 'Idempotency-Key': key }), tags: { name: 'hold' } });
   holdLatency.add(res.timings.duration);
-  if (res.status === 200 || res.status === 201) {
+  if (res.status === 201) {
     held.add(1);
     unexpected.add(0);
-    const holdId = res.json('id') || res.json('holdId');
-    const c = http.post(`${BASE_URL}${PATHS.confirm(holdId)}`, JSON.stringify({}),
+    const holdId = res.json('hold.holdId');
+    const c = http.post(`${BASE_URL}${PATHS.confirm(data.cohort, holdId)}`, JSON.stringify({}),
       { headers: authHeaders(token, { 'Idempotency-Key': `k6-confirm-${holdId}` }), tags: { name: 'confirm' } });
     if (c.status === 200 || c.status === 201) {
       confirmed.add(1);
     }
     unexpected.add(c.status === 200 || c.status === 201 || c.status === 409 || c.status === 410 ? 0 : 1);
+  } else if (res.status === 202) {
+    queued.add(1); // every seat is held: in the waiting room (a real client waits for the push)
+    unexpected.add(0);
   } else if (res.status === 409 || res.status === 410) {
     soldOut.add(1); // no seat left, or this user already holds one
     unexpected.add(0);

@@ -30,7 +30,7 @@ fi
 
 status=0
 for check in "chat-two-users.mjs http://127.0.0.1:8080" \
-             "seat-countdown.mjs http://127.0.0.1:8084" \
+             "seat-countdown.mjs http://127.0.0.1:8080" \
              "dashboard-check.mjs http://127.0.0.1:8085"; do
   set -- $check
   echo "browser check: $1"

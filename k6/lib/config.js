@@ -19,7 +19,9 @@ export const PATHS = {
   cohorts: '/api/cohorts',
   cohort: (id) => `/api/cohorts/${encodeURIComponent(id)}`,
   holds: (cohortId) => `/api/cohorts/${encodeURIComponent(cohortId)}/holds`,
-  confirm: (holdId) => `/api/holds/${encodeURIComponent(holdId)}/confirm`,
+  confirm: (cohortId, holdId) => `/api/cohorts/${encodeURIComponent(cohortId)}/holds/${encodeURIComponent(holdId)}/confirm`,
+  seatEvents: (cohortId) => `/api/cohorts/${encodeURIComponent(cohortId)}/events`,
+  seatLive: (cohortId) => `/api/cohorts/${encodeURIComponent(cohortId)}/live`,
   ready: '/q/health/ready',
 };
 

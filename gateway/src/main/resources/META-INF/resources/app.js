@@ -245,8 +245,9 @@ function send(frame) {
   if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(frame));
 }
 
-// Ask the gateway which pod the ring gives this user, then open the socket there (ws-service
-// accepts the token as ?token= because browsers cannot set headers on a WebSocket).
+// Ask the gateway where to connect: its own relay (a path on this host, leading to the pod the
+// ring gives this user) or the pod itself. The token goes as ?token= because browsers cannot set
+// headers on a WebSocket.
 async function connect() {
   clearTimeout(state.timer);
   setStatus('wait', 'connecting');
@@ -256,7 +257,8 @@ async function connect() {
   } catch (err) {
     return scheduleReconnect();
   }
-  const ws = new WebSocket(route.url + '?token=' + encodeURIComponent(state.token) + '&device=' + state.device);
+  const base = route.url.startsWith('/') ? (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + route.url : route.url;
+  const ws = new WebSocket(base + '?token=' + encodeURIComponent(state.token) + '&device=' + state.device);
   state.ws = ws;
   ws.onmessage = (e) => onFrame(JSON.parse(e.data));
   ws.onclose = () => { if (state.ws === ws) scheduleReconnect(); };

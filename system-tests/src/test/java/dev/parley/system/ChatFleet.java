@@ -42,6 +42,10 @@ final class ChatFleet implements AutoCloseable {
     ServiceProcess delivery;
     ServiceProcess wsA;
     ServiceProcess wsB;
+    private Map<String, String> env;
+    private Path logs;
+    private final List<ServiceProcess> extras = new java.util.ArrayList<>();
+    private final List<String> extraDatabases = new java.util.ArrayList<>();
     private final Postgres postgres = Postgres.local();
 
     ChatFleet() throws IOException {
@@ -56,14 +60,14 @@ final class ChatFleet implements AutoCloseable {
     private void start() throws IOException {
         Path work = Files.createTempDirectory("parley-system-");
         kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
-        Map<String, String> env = isolatedEnv(kafka, postgres, prefix, database);
+        env = isolatedEnv(kafka, postgres, prefix, database);
         env.put("PARLEY_JWT_SECRET", secret);
         // consumers per delivery-consumer process (-Dbench.delivery.concurrency), else the service's default
         String concurrency = System.getProperty("bench.delivery.concurrency");
         if (concurrency != null) {
             env.put("PARLEY_DELIVERY_CONCURRENCY", concurrency);
         }
-        Path logs = Files.createDirectories(Path.of("target", "system-logs"));
+        logs = Files.createDirectories(Path.of("target", "system-logs"));
         persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(), env, logs).start();
         // persistence-consumer owns the schema: the others start once its migrations ran
         persistence.awaitReady(READY);
@@ -90,6 +94,26 @@ final class ChatFleet implements AutoCloseable {
         env.put("PARLEY_PG_JDBC_URL", postgres.jdbcUrl(database));
         env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
         return env;
+    }
+
+    /**
+     * Starts one more service of the fleet (seat-service, gateway, metrics-service, another
+     * delivery-consumer…) in the fleet's isolated environment plus {@code extra}; stopped on close.
+     */
+    ServiceProcess startService(String module, Map<String, String> extra) {
+        Map<String, String> e = new HashMap<>(env);
+        e.putAll(extra);
+        ServiceProcess s = new ServiceProcess(module, KafkaBroker.freePort(), e, logs).start();
+        extras.add(s);
+        return s;
+    }
+
+    /** A database of its own (for a service with its own schema, e.g. seat-service), dropped on close. */
+    Map<String, String> separateDatabase(String name) {
+        String db = database + "_" + name;
+        postgres.createDatabaseIfAbsent(db);
+        extraDatabases.add(db);
+        return Map.of("PARLEY_PG_URL", postgres.reactiveUrl(db), "PARLEY_PG_JDBC_URL", postgres.jdbcUrl(db));
     }
 
     private static Map<String, String> withPod(Map<String, String> env, String pod) {
@@ -133,6 +157,7 @@ final class ChatFleet implements AutoCloseable {
 
     @Override
     public void close() {
+        extras.forEach(ServiceProcess::stop);
         for (ServiceProcess s : new ServiceProcess[] {wsA, wsB, delivery, persistence}) {
             if (s != null) {
                 s.stop();
@@ -142,6 +167,7 @@ final class ChatFleet implements AutoCloseable {
             kafka.close();
         }
         postgres.dropDatabase(database);
+        extraDatabases.forEach(postgres::dropDatabase);
         RedisKeyspace.deleteByPrefix(prefix + ":");
     }
 }

@@ -1,39 +1,31 @@
 package dev.parley.gateway.api;
 
-import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.ratelimit.RateDecision;
-import dev.parley.gateway.ratelimit.RedisRateLimiter;
 import dev.parley.gateway.service.Caller;
-import dev.parley.platform.auth.TokenCodec;
+import dev.parley.gateway.service.EdgeAdmission;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-import jakarta.ws.rs.container.ContainerResponseContext;
 
 /**
- * Guards every /api call: the per-IP bucket first (so token guessing is limited too), then the
- * bearer token (except for the login endpoint), then the per-user bucket. The verified caller is
- * put in the routing context for the resources; a client-sent X-Parley-User never goes anywhere.
+ * Guards every /api call through {@link EdgeAdmission} (IP bucket, bearer token — except for the
+ * login endpoint — user bucket). The verified caller is put in the routing context for the
+ * resources; a client-sent X-Parley-User never goes anywhere.
  */
 public class ApiGuard {
 
     public static final String CALLER_KEY = "parley.caller";
     private static final String DECISION_KEY = "parley.rate";
-    private static final Logger LOG = Logger.getLogger(ApiGuard.class);
 
-    private final TokenCodec tokens;
-    private final RedisRateLimiter limiter;
-    private final GatewayConfig config;
+    private final EdgeAdmission admission;
 
-    public ApiGuard(TokenCodec tokens, RedisRateLimiter limiter, GatewayConfig config) {
-        this.tokens = tokens;
-        this.limiter = limiter;
-        this.config = config;
+    public ApiGuard(EdgeAdmission admission) {
+        this.admission = admission;
     }
 
     public static Caller caller(RoutingContext rc) {
@@ -47,21 +39,22 @@ public class ApiGuard {
             return Uni.createFrom().nullItem();
         }
         String requestId = HttpEdge.requestId(rc);
-        boolean login = path.equals("/api/auth/dev-login");
-        return limit(rc, "ip", clientIp(rc), config.rateLimit().ip())
-                .chain(refused -> {
-                    if (refused != null || login) {
-                        return Uni.createFrom().item(refused);
-                    }
-                    TokenCodec.VerifiedToken verified;
-                    try {
-                        verified = tokens.verify(bearer(request.getHeaderString("Authorization")));
-                    } catch (TokenCodec.InvalidTokenException e) {
-                        return Uni.createFrom().item(unauthorized(e.getMessage(), requestId));
-                    }
-                    rc.put(CALLER_KEY, new Caller(verified.userId(), requestId));
-                    return limit(rc, "user", verified.userId(), config.rateLimit().user());
-                });
+        String ip = clientIp(rc);
+        Uni<EdgeAdmission.Outcome> outcome = path.equals("/api/auth/dev-login")
+                ? admission.anonymous(ip, requestId)
+                : admission.admit(ip, bearer(request.getHeaderString("Authorization")), requestId);
+        return outcome.map(o -> {
+            if (o.decision() != null) {
+                rc.put(DECISION_KEY, o.decision());
+            }
+            if (o.refusal() == null) {
+                if (o.caller() != null) {
+                    rc.put(CALLER_KEY, o.caller());
+                }
+                return null;
+            }
+            return refusal(o, requestId);
+        });
     }
 
     /** Every /api response carries the caller's most constraining bucket. */
@@ -74,49 +67,29 @@ public class ApiGuard {
         }
     }
 
-    private Uni<Response> limit(RoutingContext rc, String scope, String subject, GatewayConfig.Bucket bucket) {
-        if (!config.rateLimit().enabled()) {
-            return Uni.createFrom().nullItem();
+    private static Response refusal(EdgeAdmission.Outcome o, String requestId) {
+        EdgeAdmission.Refusal r = o.refusal();
+        if (r.status() == 401) {
+            return Problem.response(401, "Unauthorized", r.detail(), requestId)
+                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + r.detail() + "\"")
+                    .build();
         }
-        return limiter.acquire(scope, subject, bucket)
-                .map(d -> {
-                    RateDecision previous = rc.get(DECISION_KEY);
-                    if (previous == null || d.remaining() <= previous.remaining()) {
-                        rc.put(DECISION_KEY, d);
-                    }
-                    if (d.allowed()) {
-                        return null;
-                    }
-                    return Problem.response(429, "Too Many Requests",
-                                    "rate limit (" + scope + ") exceeded; retry after " + d.retryAfterSeconds() + " s", HttpEdge.requestId(rc))
-                            .header("Retry-After", d.retryAfterSeconds())
-                            .header("RateLimit-Limit", d.limit())
-                            .header("RateLimit-Remaining", 0)
-                            .build();
-                })
-                // Redis unreachable: fail open (the in-JVM concurrency limit still protects us)
-                // rather than turning a limiter outage into a full outage.
-                .onFailure().recoverWithItem(f -> {
-                    LOG.warnf("rate limiter unavailable, request allowed: %s", f.toString());
-                    return null;
-                });
+        return Problem.response(429, "Too Many Requests", r.detail(), requestId)
+                .header("Retry-After", r.retryAfterSeconds())
+                .header("RateLimit-Limit", o.decision().limit())
+                .header("RateLimit-Remaining", 0)
+                .build();
     }
 
-    private static String bearer(String authorization) {
+    public static String bearer(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
         return authorization.substring(7).trim();
     }
 
-    private static Response unauthorized(String reason, String requestId) {
-        return Problem.response(401, "Unauthorized", reason, requestId)
-                .header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + reason + "\"")
-                .build();
-    }
-
     /** The peer address; behind a trusted proxy enable quarkus.http.proxy.proxy-address-forwarding. */
-    private static String clientIp(RoutingContext rc) {
+    public static String clientIp(RoutingContext rc) {
         var address = rc.request().remoteAddress();
         return address == null ? "unknown" : address.hostAddress();
     }

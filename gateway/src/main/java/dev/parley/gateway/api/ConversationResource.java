@@ -93,10 +93,7 @@ public class ConversationResource {
     }
 
     private static Response pass(DownstreamResponse r) {
-        return Response.status(r.status())
-                .type(r.contentType() != null ? r.contentType() : MediaType.APPLICATION_JSON)
-                .entity(r.body())
-                .build();
+        return CohortResource.pass(r);
     }
 
     private static String enc(String s) {

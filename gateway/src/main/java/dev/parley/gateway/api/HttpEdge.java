@@ -38,7 +38,8 @@ public class HttpEdge {
 
     void install(@Observes Router router) {
         router.route().order(-1000).handler(this::assignRequestId);
-        router.route("/api/*").order(-999).handler(this::bounded);
+        // Order -999 is the relays' (long-lived streams do not hold a request permit).
+        router.route("/api/*").order(-998).handler(this::bounded);
     }
 
     public static String requestId(RoutingContext rc) {
@@ -57,15 +58,24 @@ public class HttpEdge {
     private void bounded(RoutingContext rc) {
         if (!inFlight.tryAcquire()) {
             shed.increment();
-            rc.response().setStatusCode(503)
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .putHeader("Retry-After", "1")
-                    .end(Json.encode(new Problem("about:blank", "Service Unavailable", 503,
-                            "the gateway is at its concurrency limit; retry shortly", requestId(rc))));
+            problem(rc, 503, "Service Unavailable", "the gateway is at its concurrency limit; retry shortly", 1);
             return;
         }
         rc.addEndHandler(done -> inFlight.release());
         rc.next();
+    }
+
+    /** Answers a problem+json error outside RESTEasy (edge handlers, relays); retryAfter 0 = none. */
+    public static void problem(RoutingContext rc, int status, String title, String detail, long retryAfterSeconds) {
+        if (rc.response().headWritten()) {
+            rc.response().close();
+            return;
+        }
+        rc.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (retryAfterSeconds > 0) {
+            rc.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        }
+        rc.response().end(Json.encode(new Problem("about:blank", title, status, detail, requestId(rc))));
     }
 
     /** Permits currently free (for tests and the health check). */

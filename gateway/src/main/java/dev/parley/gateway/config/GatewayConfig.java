@@ -12,7 +12,13 @@ public interface GatewayConfig {
     @WithDefault("http://127.0.0.1:8083")
     String persistenceUrl();
 
+    /** Base URL of seat-service's cohort API (REST, SSE and the live WebSocket). */
+    @WithDefault("http://127.0.0.1:8084")
+    String seatUrl();
+
     DevLogin devLogin();
+
+    Relay relay();
 
     Routing routing();
 
@@ -26,6 +32,23 @@ public interface GatewayConfig {
         /** Mints tokens for any well-formed user id: never on in production. */
         @WithDefault("false")
         boolean enabled();
+    }
+
+    interface Relay {
+        /**
+         * Whether /api/route sends clients to the gateway's own /ws/chat relay (true: the only way
+         * in when pods are not reachable from outside, as on Kubernetes) or straight to the pod.
+         */
+        @WithDefault("true")
+        boolean advertise();
+
+        /** WebSockets relayed at once by this JVM (chat and seat live); the next one gets 503. */
+        @WithDefault("20000")
+        int maxConnections();
+
+        /** How long opening the downstream WebSocket may take. */
+        @WithDefault("5s")
+        Duration connectTimeout();
     }
 
     interface Routing {

@@ -235,7 +235,34 @@ class GatewayApiTest {
             given().header("Authorization", Tokens.bearer(user)).when().get("/api/route")
                     .then().statusCode(200)
                     .body("pod", equalTo("ws-a"))
-                    .body("url", equalTo("ws://10.0.0.1:8081/ws/chat"));
+                    .body("url", equalTo("/ws/chat"))
+                    .body("direct", equalTo("ws://10.0.0.1:8081/ws/chat"));
         }
+    }
+
+    @Test
+    void relaysAndCohortRoutesAdmitOnlyVerifiedCallersAndKnownShapes() {
+        // The relays answer like the API: 426 without an upgrade, 401 without a valid token.
+        given().when().get("/ws/chat?token=x").then().statusCode(426).contentType(containsString("problem+json"));
+        given().header("Upgrade", "websocket").header("Connection", "Upgrade").when().get("/ws/chat?token=forged")
+                .then().statusCode(401).header("WWW-Authenticate", containsString("invalid_token"))
+                .body("requestId", notNullValue());
+        given().header("Upgrade", "websocket").header("Connection", "Upgrade").when().get("/api/cohorts/abc/live")
+                .then().statusCode(401);
+        given().when().get("/api/cohorts/abc/events").then().statusCode(401);
+        // Only the shapes seat-service serves are forwarded; the rest is a 404 here.
+        given().header("Authorization", Tokens.bearer("tess")).when().get("/api/cohorts/abc/holds")
+                .then().statusCode(404).body("detail", equalTo("no such cohort resource"));
+        given().header("Authorization", Tokens.bearer("tess")).when().post("/api/cohorts/abc/admissions")
+                .then().statusCode(404);
+        given().header("Authorization", Tokens.bearer("tess")).when().delete("/api/cohorts/abc")
+                .then().statusCode(404);
+    }
+
+    @Test
+    void seatPageIsServedSelfContained() {
+        String page = given().when().get("/seats/").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("seats.js") && !page.contains("http://") && !page.contains("https://"), "the page loads only its own files");
+        given().when().get("/seats/seats.js").then().statusCode(200).body(containsString("/api/cohorts/"));
     }
 }

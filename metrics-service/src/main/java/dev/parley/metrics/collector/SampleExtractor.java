@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Reduces a parsed exposition to a {@link ServiceSample}. */
@@ -15,7 +16,18 @@ public final class SampleExtractor {
     private SampleExtractor() {
     }
 
+    /** HTTP figures only (no work counters configured). */
     public static ServiceSample extract(long epochMillis, List<Sample> samples) {
+        return extract(epochMillis, samples, Set.of(), Set.of());
+    }
+
+    /**
+     * @param workCounters    counters (exported names) that count a service's non-HTTP work
+     * @param failureCounters counters of failed non-HTTP work
+     */
+    public static ServiceSample extract(long epochMillis, List<Sample> samples, Set<String> workCounters, Set<String> failureCounters) {
+        double otherWork = 0;
+        double otherFailures = 0;
         double requests = 0;
         double errors = 0;
         TreeMap<Double, Double> buckets = new TreeMap<>();
@@ -54,7 +66,15 @@ public final class SampleExtractor {
                         heapMax += s.value();
                     }
                 }
-                default -> collectPool(s, pools);
+                default -> {
+                    if (workCounters.contains(name)) {
+                        otherWork += s.value();
+                    } else if (failureCounters.contains(name)) {
+                        otherFailures += s.value();
+                    } else {
+                        collectPool(s, pools);
+                    }
+                }
             }
         }
         List<PoolReading> poolReadings = new ArrayList<>();
@@ -63,7 +83,7 @@ public final class SampleExtractor {
             poolReadings.add(new PoolReading(key.substring(0, sep), key.substring(sep + 1), v[0], v[1], v[2], v[0] + v[1]));
         });
         return new ServiceSample(epochMillis, requests, errors, buckets, cpu, heapUsed, heapMax, nonHeapUsed,
-                List.copyOf(poolReadings));
+                List.copyOf(poolReadings), requests + otherWork, errors + otherFailures);
     }
 
     private static void collectPool(Sample s, Map<String, double[]> pools) {

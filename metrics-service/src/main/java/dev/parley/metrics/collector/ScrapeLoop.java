@@ -48,7 +48,7 @@ public class ScrapeLoop {
     private Uni<Void> scrapeOne(Map.Entry<String, String> target) {
         String service = target.getKey();
         return scraper.scrape(target.getValue())
-                .map(samples -> SampleExtractor.extract(clock.millis(), samples))
+                .map(samples -> SampleExtractor.extract(clock.millis(), samples, config.workCounters(), config.failureCounters()))
                 .invoke(sample -> fleet.ingest(service, sample))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(failure -> {

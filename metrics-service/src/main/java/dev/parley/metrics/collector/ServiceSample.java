@@ -14,6 +14,8 @@ import java.util.NavigableMap;
  * @param heapUsed     jvm_memory_used_bytes{area="heap"} summed
  * @param heapMax      jvm_memory_max_bytes{area="heap"} summed over pools reporting a limit
  * @param nonHeapUsed  jvm_memory_used_bytes{area="nonheap"} summed
+ * @param work         HTTP requests plus the configured work counters (Kafka records, WebSocket frames)
+ * @param workFailures HTTP 5xx plus the configured failure counters (dead letters, dropped clients)
  */
 public record ServiceSample(
         long epochMillis,
@@ -24,7 +26,9 @@ public record ServiceSample(
         double heapUsed,
         double heapMax,
         double nonHeapUsed,
-        List<PoolReading> pools) {
+        List<PoolReading> pools,
+        double work,
+        double workFailures) {
 
     /** Cumulative count of requests that finished within {@code seconds} (exact only on a bucket bound). */
     public double countWithin(double seconds) {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /** Where and how often the fleet's /q/metrics are scraped. */
 @ConfigMapping(prefix = "parley.scrape")
@@ -34,6 +35,17 @@ public interface ScrapeConfig {
     /** Window of the RED figures (rate, error ratio, percentiles). */
     @WithDefault("1m")
     Duration redWindow();
+
+    /**
+     * Counters (exported names) of the services' non-HTTP work — WebSocket frames in, Kafka records
+     * consumed — counted with HTTP requests as the work rate: a consumer serves no HTTP traffic.
+     */
+    @WithDefault("parley_ws_frames_in_total,parley_delivery_messages_received_total,parley_persistence_records_in_total")
+    Set<String> workCounters();
+
+    /** Counters of failed non-HTTP work, counted with 5xx in the work failure ratio. */
+    @WithDefault("parley_delivery_dead_letters_total,parley_persistence_dlq_records_total,parley_ws_slow_consumers_total")
+    Set<String> failureCounters();
 
     /** service name → base URL (the /q/metrics path is appended). */
     Map<String, String> targets();

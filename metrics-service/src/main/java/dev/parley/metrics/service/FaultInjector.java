@@ -88,7 +88,8 @@ public class FaultInjector {
             double requests = observed.requests() + s.extraRequests;
             return new ServiceSample(observed.epochMillis(), requests,
                     Math.min(requests, observed.errors() + s.extraErrors), buckets, observed.cpu(), observed.heapUsed(),
-                    observed.heapMax(), observed.nonHeapUsed(), observed.pools());
+                    observed.heapMax(), observed.nonHeapUsed(), observed.pools(),
+                    observed.work() + s.extraRequests, Math.min(observed.work() + s.extraRequests, observed.workFailures() + s.extraErrors));
         }
     }
 

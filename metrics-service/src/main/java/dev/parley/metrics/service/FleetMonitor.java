@@ -142,11 +142,17 @@ public class FleetMonitor {
         Double p50 = null;
         Double p95 = null;
         Double p99 = null;
+        Double workRate = null;
+        Double workFailureRatio = null;
         if (newest != null && base != null && base != newest) {
             window = (newest.epochMillis() - base.epochMillis()) / 1000.0;
             double requests = Red.increase(base.requests(), newest.requests());
             double errors = Red.reset(base, newest) ? newest.errors() : Red.increase(base.errors(), newest.errors());
             rps = requests / window;
+            double work = Red.increase(base.work(), newest.work());
+            double failures = Red.reset(base, newest) ? newest.workFailures() : Red.increase(base.workFailures(), newest.workFailures());
+            workRate = work / window;
+            workFailureRatio = work > 0 ? Math.min(1, failures / work) : null;
             if (requests > 0) {
                 errorRatio = Math.min(1, errors / requests);
                 NavigableMap<Double, Double> buckets = Red.bucketIncrease(base, newest);
@@ -159,10 +165,13 @@ public class FleetMonitor {
         Double heapUsed = newest == null ? null : newest.heapUsed();
         Double heapMax = newest == null || newest.heapMax() <= 0 ? null : newest.heapMax();
         var pools = newest == null ? List.<dev.parley.metrics.collector.PoolReading>of() : newest.pools();
-        StatusClassifier.Verdict verdict = classifier.classify(lastAttempt != null, reachable, errorRatio, p99, cpu,
+        // A consumer failing its records is as unhealthy as a service answering 5xx.
+        Double worstErrors = errorRatio == null ? workFailureRatio
+                : workFailureRatio == null ? errorRatio : Double.valueOf(Math.max(errorRatio, workFailureRatio));
+        StatusClassifier.Verdict verdict = classifier.classify(lastAttempt != null, reachable, worstErrors, p99, cpu,
                 heapUsed, heapMax, pools);
         return new ServiceView(service, track.target, verdict.status(), verdict.reasons(), reachable, lastError,
-                lastAttempt, window, rps, errorRatio, p50, p95, p99, cpu, heapUsed, heapMax,
+                lastAttempt, window, rps, errorRatio, p50, p95, p99, workRate, workFailureRatio, cpu, heapUsed, heapMax,
                 newest == null ? null : newest.nonHeapUsed(), pools, faults.active(service).isPresent());
     }
 

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * RED, resources and status of one service over the RED window. Rates and percentiles are null
- * when they cannot be computed (fewer than two samples, or no requests for percentiles).
+ * when they cannot be computed (fewer than two samples, or no requests for percentiles). Work is
+ * HTTP requests plus the non-HTTP work a service does (Kafka records, WebSocket frames), its
+ * failure ratio counts 5xx plus dead letters and dropped clients.
  */
 public record ServiceView(
         String service,
@@ -21,6 +23,8 @@ public record ServiceView(
         Double p50Ms,
         Double p95Ms,
         Double p99Ms,
+        Double workPerSecond,
+        Double workFailureRatio,
         Double cpu,
         Double heapUsedBytes,
         Double heapMaxBytes,

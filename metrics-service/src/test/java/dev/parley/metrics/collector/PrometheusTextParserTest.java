@@ -71,8 +71,13 @@ class PrometheusTextParserTest {
                 sql_pool_active{pool_name="default",pool_type="sql"} 3
                 sql_pool_idle{pool_name="default",pool_type="sql"} 17
                 sql_pool_queue_size{pool_name="default",pool_type="sql"} 2
+                parley_delivery_messages_received_total 40
+                parley_delivery_dead_letters_total 3
                 """;
-        ServiceSample s = SampleExtractor.extract(1000, parser.parse(text));
+        ServiceSample s = SampleExtractor.extract(1000, parser.parse(text),
+                java.util.Set.of("parley_delivery_messages_received_total"), java.util.Set.of("parley_delivery_dead_letters_total"));
+        assertEquals(140, s.work(), "HTTP requests plus Kafka records");
+        assertEquals(13, s.workFailures(), "5xx plus dead letters");
         assertEquals(100, s.requests());
         assertEquals(10, s.errors());
         assertEquals(90, s.countWithin(0.1));

@@ -1,5 +1,6 @@
 // Seat page: countdown against server time (corrected for clock skew), seat grid, hold/confirm,
-// queue position. Live updates over WebSocket; REST for actions. No external code.
+// queue position. Everything through the gateway with a bearer token (dev login): REST under
+// /api/cohorts, live updates over its WebSocket relay. No external code.
 (() => {
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
@@ -7,15 +8,22 @@
   let user = params.get('user') || localStorage.getItem('parley.user') || '';
   let skewMs = 0;          // serverTime - clientTime, from the last snapshot
   let deadlineMs = 0, pausedAtMs = null, state = '';
-  let myHold = null, socket = null, gridTimer = null;
+  let myHold = null, socket = null, gridTimer = null, token = null;
 
   $('cohort').value = cohort;
   $('user').value = user;
 
+  const login = async () => {
+    const r = await fetch('/api/auth/dev-login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user }) });
+    const json = await r.json().catch(() => ({}));
+    if (r.status !== 200) throw new Error(json.detail || `login refused (${r.status})`);
+    token = json.token;
+  };
+
   const api = async (method, path, body) => {
-    const headers = { 'X-Parley-User': user, 'Idempotency-Key': crypto.randomUUID ? crypto.randomUUID() : String(Math.random()) };
+    const headers = { 'Authorization': 'Bearer ' + token, 'Idempotency-Key': crypto.randomUUID ? crypto.randomUUID() : String(Math.random()) };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch('/api' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = await r.json().catch(() => ({}));
     return { status: r.status, json };
   };
@@ -96,9 +104,9 @@
 
   const connect = (lastEventId) => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const q = new URLSearchParams({ user });
+    const q = new URLSearchParams({ token });
     if (lastEventId) q.set('lastEventId', lastEventId);
-    socket = new WebSocket(`${proto}://${location.host}/cohorts/${cohort}/live?${q}`);
+    socket = new WebSocket(`${proto}://${location.host}/api/cohorts/${cohort}/live?${q}`);
     let last = lastEventId;
     socket.onmessage = (m) => {
       const f = JSON.parse(m.data);
@@ -115,11 +123,12 @@
     socket.onclose = () => setTimeout(() => connect(last), 1000);
   };
 
-  $('pick').onsubmit = (e) => {
+  $('pick').onsubmit = async (e) => {
     e.preventDefault();
     cohort = $('cohort').value.trim(); user = $('user').value.trim();
     localStorage.setItem('parley.user', user);
     history.replaceState(null, '', `?cohort=${encodeURIComponent(cohort)}&user=${encodeURIComponent(user)}`);
+    try { await login(); } catch (err) { say(err.message); return; }
     $('main').hidden = false;
     loadMe().then(loadGrid);
     if (socket) { socket.onclose = null; socket.close(); }

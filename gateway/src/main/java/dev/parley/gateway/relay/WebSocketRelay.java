@@ -1,0 +1,133 @@
+package dev.parley.gateway.relay;
+
+import dev.parley.gateway.api.HttpEdge;
+import dev.parley.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Joins a client's WebSocket to a downstream one, message for message, text stays text. The
+ * downstream is opened first, so an unreachable pod is a plain HTTP 502 and the client never sees
+ * a socket that goes nowhere. Each direction stops reading while the other side's write queue is
+ * full: a slow reader slows its sender through TCP instead of growing a buffer here (ws-service's
+ * own slow-client policy then applies). Closing either side closes the other with the same code
+ * and reason — a draining pod's "reconnect" reaches the client as sent.
+ */
+@ApplicationScoped
+public class WebSocketRelay {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketRelay.class);
+
+    private final WebSocketClient client;
+    private final int maxConnections;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter refused;
+    private final Counter failed;
+
+    public WebSocketRelay(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
+        GatewayConfig.Relay relay = config.relay();
+        this.maxConnections = relay.maxConnections();
+        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setConnectTimeout((int) relay.connectTimeout().toMillis())
+                .setMaxConnections(relay.maxConnections())
+                .setMaxMessageSize(1024 * 1024));
+        Gauge.builder("parley.gateway.relay.connections", open, AtomicInteger::get)
+                .description("WebSockets relayed by this gateway right now").register(registry);
+        this.refused = Counter.builder("parley.gateway.relay.refused")
+                .description("WebSockets refused because the relay was at its connection limit").register(registry);
+        this.failed = Counter.builder("parley.gateway.relay.downstream.failures")
+                .description("WebSockets whose downstream could not be opened").register(registry);
+    }
+
+    /** Relays the request's WebSocket to target; answers 503/502 itself when it cannot. */
+    public void relay(RoutingContext rc, WebSocketConnectOptions target) {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            refused.increment();
+            HttpEdge.problem(rc, 503, "Service Unavailable", "the gateway relays as many WebSockets as it may; retry shortly", 1);
+            return;
+        }
+        target.addHeader(HttpEdge.REQUEST_ID, HttpEdge.requestId(rc));
+        client.connect(target).onComplete(down -> {
+            if (down.failed()) {
+                open.decrementAndGet();
+                failed.increment();
+                LOG.debugf("downstream WebSocket %s:%d%s failed: %s", target.getHost(), target.getPort(), target.getURI(), down.cause().toString());
+                HttpEdge.problem(rc, 502, "Bad Gateway", "the downstream WebSocket could not be opened", 0);
+                return;
+            }
+            WebSocket downstream = down.result();
+            downstream.pause();
+            rc.request().toWebSocket().onComplete(up -> {
+                if (up.failed()) {
+                    open.decrementAndGet();
+                    downstream.close();
+                    return;
+                }
+                join(up.result(), downstream);
+            });
+        });
+    }
+
+    private void join(ServerWebSocket upstream, WebSocket downstream) {
+        AtomicInteger closed = new AtomicInteger();
+        Runnable onceClosed = () -> {
+            if (closed.incrementAndGet() == 1) {
+                open.decrementAndGet();
+            }
+        };
+        pipe(upstream, downstream, onceClosed);
+        pipe(downstream, upstream, onceClosed);
+        downstream.resume();
+    }
+
+    private static void pipe(WebSocketBase from, WebSocketBase to, Runnable onceClosed) {
+        from.textMessageHandler(text -> {
+            to.writeTextMessage(text);
+            holdWhileFull(from, to);
+        });
+        from.binaryMessageHandler(bytes -> {
+            to.writeBinaryMessage(bytes);
+            holdWhileFull(from, to);
+        });
+        from.exceptionHandler(e -> to.close((short) 1011, "relay error"));
+        from.closeHandler(v -> {
+            onceClosed.run();
+            if (!to.isClosed()) {
+                Short code = from.closeStatusCode();
+                // 1005/1006 cannot be sent in a close frame; a vanished peer is "going away".
+                short sendable = code == null || code == 1005 || code == 1006 || code == 1015 ? 1001 : code;
+                to.close(sendable, from.closeReason());
+            }
+        });
+    }
+
+    private static void holdWhileFull(WebSocketBase from, WebSocketBase to) {
+        if (to.writeQueueFull()) {
+            from.pause();
+            to.drainHandler(v -> from.resume());
+        }
+    }
+
+    public int openConnections() {
+        return open.get();
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+}
