@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Where and how often the fleet's /q/metrics are scraped. */
@@ -49,4 +50,23 @@ public interface ScrapeConfig {
 
     /** service name → base URL (the /q/metrics path is appended). */
     Map<String, String> targets();
+
+    Kubernetes kubernetes();
+
+    /** Discovery of the instances from the Kubernetes API instead of {@link #targets()}. */
+    interface Kubernetes {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Namespace to watch; absent = the pod's own. */
+        Optional<String> namespace();
+
+        /** Labels a Service must carry to be scraped: {@code key=value[,key=value…]}. */
+        @WithDefault("app.kubernetes.io/part-of=parley")
+        String labelSelector();
+
+        /** The EndpointSlice port (by name) that serves /q/metrics. */
+        @WithDefault("http")
+        String portName();
+    }
 }

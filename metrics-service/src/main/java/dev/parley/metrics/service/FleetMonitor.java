@@ -2,6 +2,7 @@ package dev.parley.metrics.service;
 
 import dev.parley.metrics.collector.Ring;
 import dev.parley.metrics.collector.ServiceSample;
+import dev.parley.metrics.collector.TargetSource;
 import dev.parley.metrics.config.ScrapeConfig;
 import dev.parley.metrics.slo.SliKind;
 import dev.parley.metrics.slo.SloObjective;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The fleet as observed: a bounded ring of samples per service (config {@code parley.scrape.history}),
@@ -26,16 +28,22 @@ public class FleetMonitor {
     private final SloService slos;
     private final FaultInjector faults;
     private final StatusClassifier classifier;
-    private final Map<String, Track> tracks = new LinkedHashMap<>();
+    /** By service name, sorted; services discovered later (Kubernetes) are added as they appear. */
+    private final Map<String, Track> tracks = new ConcurrentSkipListMap<>();
 
-    public FleetMonitor(ScrapeConfig config, SloService slos, FaultInjector faults, StatusClassifier classifier) {
+    public FleetMonitor(ScrapeConfig config, SloService slos, FaultInjector faults, StatusClassifier classifier, TargetSource targets) {
         this.config = config;
         this.slos = slos;
         this.faults = faults;
         this.classifier = classifier;
-        config.targets().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> tracks.put(e.getKey(), new Track(e.getValue(), config.history())));
+        Map<String, String> where = new LinkedHashMap<>();
+        targets.targets().forEach(t -> where.merge(t.service(), t.baseUrl(), (a, b) -> a));
+        targets.expectedServices().forEach(s -> tracks.put(s, new Track(where.getOrDefault(s, "not discovered yet"), config.history())));
+    }
+
+    /** Starts tracking a service (no-op when it is tracked) and records where it was found. */
+    public void locate(String service, String target) {
+        tracks.computeIfAbsent(service, s -> new Track(target, config.history())).target = target;
     }
 
     public Map<String, String> targets() {
@@ -180,7 +188,7 @@ public class FleetMonitor {
     }
 
     private static final class Track {
-        final String target;
+        volatile String target;
         final Ring<ServiceSample> samples;
         final Ring<ChartPoint> chart;
         boolean reachable;
