@@ -28,6 +28,13 @@ public interface SloConfig {
     @WithDefault("10s")
     Duration resolution();
 
+    /**
+     * Events an alert's short window must hold before its burn rate may page or ticket: below it, a
+     * handful of requests (the first, JIT-slow ones of a fresh JVM) would decide. 0 = off.
+     */
+    @WithDefault("100")
+    long minEvents();
+
     Map<String, Objective> objectives();
 
     interface Objective {

@@ -3,6 +3,7 @@ package dev.parley.metrics.service;
 import dev.parley.metrics.config.SloConfig;
 import dev.parley.metrics.slo.AlertState;
 import dev.parley.metrics.slo.SloDefinitions;
+import dev.parley.metrics.slo.BurnRateAlertRule;
 import dev.parley.metrics.slo.SloEngine;
 import dev.parley.metrics.slo.SloObjective;
 import dev.parley.metrics.slo.SloSnapshot;
@@ -30,7 +31,8 @@ public class SloService {
 
     public SloService(SloConfig config, SloMetricsConfig buckets, Clock clock) {
         for (SloObjective objective : SloDefinitions.from(config, buckets.sloBucketsMs())) {
-            engines.put(objective.name(), new SloEngine(objective, config.period(), config.resolution(), clock));
+            engines.put(objective.name(), new SloEngine(objective, config.period(), config.resolution(), clock,
+                    BurnRateAlertRule.DEFAULT_RULES, config.minEvents()));
         }
     }
 

@@ -28,13 +28,14 @@ public final class PrometheusRulesGenerator {
     private PrometheusRulesGenerator() {
     }
 
-    public static String yaml(List<SloObjective> objectives, Duration period, List<BurnRateAlertRule> rules) {
+    /** @param minEvents events a rule's short window needs before it may fire (0 = no such term) */
+    public static String yaml(List<SloObjective> objectives, Duration period, List<BurnRateAlertRule> rules, long minEvents) {
         Map<String, Object> root = new LinkedHashMap<>();
         List<Object> groups = new ArrayList<>();
         for (SloObjective o : objectives) {
             groups.add(group("sloth-slo-sli-recordings-" + o.name(), sliRecordings(o, period)));
             groups.add(group("sloth-slo-meta-recordings-" + o.name(), metaRecordings(o, period)));
-            groups.add(group("sloth-slo-alerts-" + o.name(), alerts(o, rules)));
+            groups.add(group("sloth-slo-alerts-" + o.name(), alerts(o, rules, minEvents)));
         }
         root.put("groups", groups);
         try {
@@ -102,7 +103,7 @@ public final class PrometheusRulesGenerator {
         return out;
     }
 
-    private static List<Object> alerts(SloObjective o, List<BurnRateAlertRule> rules) {
+    private static List<Object> alerts(SloObjective o, List<BurnRateAlertRule> rules, long minEvents) {
         List<Object> out = new ArrayList<>();
         for (Severity severity : Severity.values()) {
             List<BurnRateAlertRule> of = rules.stream().filter(r -> r.severity() == severity).toList();
@@ -110,7 +111,8 @@ public final class PrometheusRulesGenerator {
                 continue;
             }
             String expr = of.stream().map(r -> "(\n" + condition(o, r.shortWindow(), r.factor()) + "\n    and\n"
-                    + condition(o, r.longWindow(), r.factor()) + "\n)").collect(Collectors.joining("\nor\n"));
+                    + condition(o, r.longWindow(), r.factor()) + enoughEvents(o, r.shortWindow(), minEvents) + "\n)")
+                    .collect(Collectors.joining("\nor\n"));
             Map<String, Object> alert = new LinkedHashMap<>();
             alert.put("alert", "ParleySlo" + (severity == Severity.P1 ? "Page" : "Ticket"));
             alert.put("expr", expr);
@@ -132,6 +134,14 @@ public final class PrometheusRulesGenerator {
     private static String condition(SloObjective o, BurnWindow w, double factor) {
         return "    max(slo:sli_error:ratio_rate" + w.promDuration() + "{" + selector(o) + "} > (" + num(factor) + " * "
                 + num(o.errorBudget()) + ")) without (sloth_window)";
+    }
+
+    /** The engine's minimum of events in the short window, as a label-free guard. */
+    static String enoughEvents(SloObjective o, BurnWindow w, long minEvents) {
+        if (minEvents <= 0) {
+            return "";
+        }
+        return "\n    and on()\n    (sum(increase(" + REQUESTS + "{job=\"" + o.service() + "\"}[" + w.promDuration() + "])) >= " + minEvents + ")";
     }
 
     private static String selector(SloObjective o) {

@@ -36,16 +36,18 @@ public final class SloEngine {
     private final Duration period;
     private final Clock clock;
     private final List<BurnRateAlertRule> rules;
+    private final long minEvents;
     private final CountRing fine;
     private final CountRing coarse;
     private AlertState state = AlertState.NO_DATA;
 
     public SloEngine(SloObjective objective, Duration period, Duration resolution, Clock clock) {
-        this(objective, period, resolution, clock, BurnRateAlertRule.DEFAULT_RULES);
+        this(objective, period, resolution, clock, BurnRateAlertRule.DEFAULT_RULES, 0);
     }
 
+    /** @param minEvents events the short window of a rule needs before the rule may fire */
     public SloEngine(SloObjective objective, Duration period, Duration resolution, Clock clock,
-                     List<BurnRateAlertRule> rules) {
+                     List<BurnRateAlertRule> rules, long minEvents) {
         if (period.compareTo(BurnWindow.longest().duration()) < 0) {
             throw new IllegalArgumentException("the SLO period must be at least as long as the longest burn window");
         }
@@ -53,6 +55,7 @@ public final class SloEngine {
         this.period = period;
         this.clock = clock;
         this.rules = List.copyOf(rules);
+        this.minEvents = minEvents;
         this.fine = new CountRing(resolution, BurnWindow.longest().duration());
         this.coarse = new CountRing(COARSE_SLOT, period);
     }
@@ -87,6 +90,7 @@ public final class SloEngine {
         Map<String, Double> burnRates = new LinkedHashMap<>();
         Map<String, Double> errorRatios = new LinkedHashMap<>();
         Map<BurnWindow, Double> burnByWindow = new java.util.EnumMap<>(BurnWindow.class);
+        Map<BurnWindow, Double> eventsByWindow = new java.util.EnumMap<>(BurnWindow.class);
         boolean anyTraffic = false;
         for (int i = 0; i < WINDOWS.length; i++) {
             EventCounts counts = windows[i];
@@ -96,13 +100,15 @@ public final class SloEngine {
             errorRatios.put(WINDOWS[i].promDuration(), ratio);
             burnRates.put(WINDOWS[i].promDuration(), burn);
             burnByWindow.put(WINDOWS[i], burn);
+            eventsByWindow.put(WINDOWS[i], counts.total());
         }
 
         List<BurnRateAlertRule> firing = new ArrayList<>();
         for (BurnRateAlertRule rule : rules) {
             Double longBurn = burnByWindow.get(rule.longWindow());
             Double shortBurn = burnByWindow.get(rule.shortWindow());
-            if (longBurn != null && shortBurn != null && longBurn > rule.factor() && shortBurn > rule.factor()) {
+            boolean enough = eventsByWindow.get(rule.shortWindow()) >= minEvents;
+            if (longBurn != null && shortBurn != null && longBurn > rule.factor() && shortBurn > rule.factor() && enough) {
                 firing.add(rule);
             }
         }

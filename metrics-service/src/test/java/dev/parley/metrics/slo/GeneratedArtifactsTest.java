@@ -32,6 +32,9 @@ class GeneratedArtifactsTest {
     private static final Pattern CONDITION = Pattern.compile(
             "slo:sli_error:ratio_rate(\\w+)\\{[^}]*sloth_slo=\"([^\"]+)\"[^}]*} > \\(([0-9.]+) \\* ([0-9.]+)\\)");
 
+    private static final Pattern MIN_EVENTS = Pattern.compile(
+            "increase\\(http_server_requests_seconds_count\\{job=\"([^\"]+)\"}\\[(\\w+)]\\)\\) >= (\\d+)");
+
     private static SloConfig config() throws Exception {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(
@@ -52,7 +55,7 @@ class GeneratedArtifactsTest {
     void committedArtifactsMatchTheSloConfig() throws Exception {
         SloConfig config = config();
         List<SloObjective> objectives = SloDefinitions.from(config, BUCKETS);
-        String rules = PrometheusRulesGenerator.yaml(objectives, config.period(), BurnRateAlertRule.DEFAULT_RULES);
+        String rules = PrometheusRulesGenerator.yaml(objectives, config.period(), BurnRateAlertRule.DEFAULT_RULES, config.minEvents());
         String dashboard = GrafanaDashboardGenerator.json(objectives);
         Path rulesFile = observability().resolve("prometheus/parley-slo-rules.yaml");
         Path dashboardFile = observability().resolve("grafana/parley-slo-dashboard.json");
@@ -74,10 +77,12 @@ class GeneratedArtifactsTest {
                 .readTree(observability().resolve("prometheus/parley-slo-rules.yaml").toFile());
         int alertsChecked = 0;
         for (SloObjective o : objectives) {
-            SloEngine engine = new SloEngine(o, config.period(), config.resolution(), java.time.Clock.systemUTC());
+            SloEngine engine = new SloEngine(o, config.period(), config.resolution(), java.time.Clock.systemUTC(),
+                    BurnRateAlertRule.DEFAULT_RULES, config.minEvents());
             for (Severity severity : Severity.values()) {
                 // What the committed file says: (window, factor, budget) triples of this alert.
                 Set<String> inFile = new HashSet<>();
+                Set<String> minEventsInFile = new HashSet<>();
                 boolean found = false;
                 for (JsonNode group : root.get("groups")) {
                     for (JsonNode rule : group.get("rules")) {
@@ -89,13 +94,20 @@ class GeneratedArtifactsTest {
                                 assertEquals(o.name(), m.group(2));
                                 inFile.add(m.group(1) + " " + Double.parseDouble(m.group(3)) + " " + Double.parseDouble(m.group(4)));
                             }
+                            Matcher e = MIN_EVENTS.matcher(rule.get("expr").asText());
+                            while (e.find()) {
+                                assertEquals(o.service(), e.group(1));
+                                minEventsInFile.add(e.group(2) + " " + e.group(3));
+                            }
                         }
                     }
                 }
                 // What the engine evaluates.
                 Set<String> inEngine = new HashSet<>();
+                Set<String> minEventsInEngine = new HashSet<>();
                 for (BurnRateAlertRule r : engine.rules()) {
                     if (r.severity() == severity) {
+                        minEventsInEngine.add(r.shortWindow().promDuration() + " " + config.minEvents());
                         inEngine.add(r.longWindow().promDuration() + " " + r.factor() + " " + o.errorBudget());
                         inEngine.add(r.shortWindow().promDuration() + " " + r.factor() + " " + o.errorBudget());
                     }
@@ -104,6 +116,7 @@ class GeneratedArtifactsTest {
                 assertEquals(inEngine.stream().map(s -> round(s)).collect(java.util.stream.Collectors.toSet()),
                         inFile.stream().map(s -> round(s)).collect(java.util.stream.Collectors.toSet()),
                         severity + " thresholds of " + o.name());
+                assertEquals(minEventsInEngine, minEventsInFile, severity + " minimum events of " + o.name());
                 alertsChecked++;
             }
         }

@@ -75,6 +75,26 @@ class SloEngineTest {
     }
 
     @Test
+    void aHandfulOfSlowFirstRequestsDoesNotPage() {
+        // A fresh fleet: 20 requests in the first minutes, half of them failing (cold JVMs).
+        SloEngine guarded = new SloEngine(availability, Duration.ofDays(30), STEP, clock, BurnRateAlertRule.DEFAULT_RULES, 100);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(STEP);
+            guarded.record(clock.instant(), 1, 2);
+        }
+        SloSnapshot few = guarded.evaluate();
+        assertEquals(500.0, few.burnRates().get("5m"), 1e-6, "the burn rate itself is reported as it is");
+        assertEquals(AlertState.OK, few.state(), "20 events in 5m are below the 100 needed to page");
+
+        // The same error ratio with enough events pages.
+        for (int i = 0; i < 10; i++) {
+            clock.advance(STEP);
+            guarded.record(clock.instant(), 10, 20);
+        }
+        assertEquals(AlertState.P1, guarded.evaluate().state());
+    }
+
+    @Test
     void errorRatioIsFromSummedCountersNotAnAverageOfRatios() {
         // One busy hour with no errors, then one quiet hour where 10 % of few requests fail.
         run(Duration.ofHours(1), 90, 0);
