@@ -61,6 +61,8 @@ cat <<TXT
 
 Parley is running.
   console          http://127.0.0.1:8080/
+  seat page        http://127.0.0.1:8080/seats/?cohort=<id>&user=<name>
+  dashboard        http://127.0.0.1:8085/dashboard/
   gateway          http://127.0.0.1:8080/q/health/ready   /q/metrics
   ws-service       http://127.0.0.1:8081/q/health/ready   /q/metrics
   delivery         http://127.0.0.1:8082/q/health/ready   /q/metrics
