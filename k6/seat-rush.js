@@ -3,7 +3,7 @@
 // show no more confirmed seats than it has: an oversold seat fails the run.
 // k6 run -e PROFILE=smoke|load|spike -e SEATS=50 k6/seat-rush.js
 import http from 'k6/http';
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { BASE_URL, PATHS, HTTP_THRESHOLDS, authHeaders, scenariosFor, summary } from './lib/config.js';
 import { devLogin, userName } from './lib/auth.js';
@@ -19,6 +19,7 @@ const queued = new Counter('seat_queued');
 const limited = new Counter('seat_rate_limited');
 const unexpected = new Rate('seat_unexpected_status');
 const oversold = new Counter('seat_oversold');
+const shed = new Rate('seat_shed');
 
 export const options = {
   scenarios: scenariosFor('rush', VUS),
@@ -28,11 +29,21 @@ export const options = {
     seat_hold_duration: ['p(95)<300', 'p(99)<1000'],
     seat_unexpected_status: ['rate<0.01'],
     seat_oversold: ['count<1'],
+    // 503 + Retry-After is the gateway shedding load (full bulkhead or concurrency limit): an
+    // answer, but more than a few percent means the edge needs more replicas.
+    seat_shed: ['rate<0.05'],
   }),
 };
 
-// 202 (queued), 409/410 (sold out, already holding) and 429 are expected outcomes in a rush.
-http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 409, 410, 429));
+// 202 (queued), 409/410 (sold out, already holding), 429 and 503 (both with Retry-After) are
+// answers in a rush; a VU told to come back later waits as told, as a real client does.
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 409, 410, 429, 503));
+
+function backOff(res) {
+  if (res.status === 429 || res.status === 503) {
+    sleep(Math.max(1, parseInt(res.headers['Retry-After'] || '1', 10)));
+  }
+}
 
 export function setup() {
   const token = devLogin(userName('organizer', 1));
@@ -67,6 +78,7 @@ export function rush(data) {
   const res = http.post(`${BASE_URL}${PATHS.holds(data.cohort)}`, JSON.stringify({}),
     { headers: authHeaders(token, { 'Idempotency-Key': key }), tags: { name: 'hold' } });
   holdLatency.add(res.timings.duration);
+  shed.add(res.status === 503);
   if (res.status === 201) {
     held.add(1);
     unexpected.add(0);
@@ -76,16 +88,18 @@ export function rush(data) {
     if (c.status === 200 || c.status === 201) {
       confirmed.add(1);
     }
-    unexpected.add(c.status === 200 || c.status === 201 || c.status === 409 || c.status === 410 ? 0 : 1);
+    unexpected.add([200, 201, 409, 410, 429, 503].includes(c.status) ? 0 : 1);
+    backOff(c);
   } else if (res.status === 202) {
     queued.add(1); // every seat is held: in the waiting room (a real client waits for the push)
     unexpected.add(0);
   } else if (res.status === 409 || res.status === 410) {
     soldOut.add(1); // no seat left, or this user already holds one
     unexpected.add(0);
-  } else if (res.status === 429) {
-    limited.add(1);
+  } else if (res.status === 429 || res.status === 503) {
+    if (res.status === 429) limited.add(1);
     unexpected.add(0);
+    backOff(res);
   } else {
     unexpected.add(1);
   }

@@ -108,6 +108,23 @@ final class ChatFleet implements AutoCloseable {
         return s;
     }
 
+    /** seat-service with its own database, ready. */
+    ServiceProcess startSeatService() {
+        ServiceProcess seats = startService("seat-service", separateDatabase("seat"));
+        seats.awaitReady(READY);
+        return seats;
+    }
+
+    /** The gateway in front of this fleet's persistence-consumer and the given seat-service, with dev login. */
+    ServiceProcess startGateway(ServiceProcess seats, Map<String, String> extra) {
+        Map<String, String> e = new HashMap<>(Map.of(
+                "PARLEY_PERSISTENCE_URL", persistence.baseUrl(),
+                "PARLEY_SEAT_URL", seats.baseUrl(),
+                "PARLEY_DEV_LOGIN", "true"));
+        e.putAll(extra);
+        return startService("gateway", e);
+    }
+
     /** A database of its own (for a service with its own schema, e.g. seat-service), dropped on close. */
     Map<String, String> separateDatabase(String name) {
         String db = database + "_" + name;

@@ -56,12 +56,8 @@ class FleetThroughGatewayTest {
     @BeforeAll
     void startFleet() throws Exception {
         fleet = new ChatFleet();
-        seats = fleet.startService("seat-service", fleet.separateDatabase("seat"));
-        seats.awaitReady(ChatFleet.READY);
-        gateway = fleet.startService("gateway", Map.of(
-                "PARLEY_PERSISTENCE_URL", fleet.persistence.baseUrl(),
-                "PARLEY_SEAT_URL", seats.baseUrl(),
-                "PARLEY_DEV_LOGIN", "true"));
+        seats = fleet.startSeatService();
+        gateway = fleet.startGateway(seats, Map.of());
         metrics = fleet.startService("metrics-service", Map.of(
                 "PARLEY_GATEWAY_URL", "http://127.0.0.1:" + gateway.port(),
                 "PARLEY_WS_SERVICE_URL", fleet.wsA.baseUrl(),

@@ -44,6 +44,7 @@ class GatewayScenariosBenchmark {
 
     private static final String PROFILE = System.getProperty("bench.k6.profile", "smoke");
     private static final int SECONDS = Integer.getInteger("bench.k6.seconds", 20);
+    private static final int WARMUP = Integer.getInteger("bench.k6.warmup", 15);
     private static final Map<String, Map<String, Integer>> VUS = Map.of(
             "chat", Map.of("smoke", 2, "load", 200),
             "seat-rush", Map.of("smoke", 5, "load", 300),
@@ -55,18 +56,18 @@ class GatewayScenariosBenchmark {
         Map<String, Object> report = new LinkedHashMap<>();
         StringBuilder text = new StringBuilder(String.format("profile %s, %d s per scenario%n", PROFILE, SECONDS));
         try (ChatFleet fleet = new ChatFleet()) {
-            ServiceProcess seats = fleet.startService("seat-service", fleet.separateDatabase("seat"));
-            seats.awaitReady(ChatFleet.READY);
+            ServiceProcess seats = fleet.startSeatService();
             // All load comes from one address here, as from one k6 machine: the per-IP bucket is
             // opened wide, the per-user buckets stay as configured.
-            ServiceProcess gateway = fleet.startService("gateway", Map.of(
-                    "PARLEY_PERSISTENCE_URL", fleet.persistence.baseUrl(),
-                    "PARLEY_SEAT_URL", seats.baseUrl(),
-                    "PARLEY_DEV_LOGIN", "true",
+            ServiceProcess gateway = fleet.startGateway(seats, Map.of(
                     "PARLEY_GATEWAY_RATE_LIMIT_IP_CAPACITY", "1000000",
                     "PARLEY_GATEWAY_RATE_LIMIT_IP_REFILL_PER_SECOND", "1000000"));
             gateway.awaitReady(ChatFleet.READY);
             Edge edge = new Edge(gateway.baseUrl());
+
+            // JIT warm-up of every service on both paths before anything is measured (not reported).
+            chat(fleet, gateway.wsUrl(), gateway.wsUrl(), "wg", WARMUP);
+            chat(fleet, fleet.wsA.wsUrl(), fleet.wsB.wsUrl(), "wd", WARMUP);
 
             Map<String, Object> chat = new LinkedHashMap<>();
             chat.put("gateway", chat(fleet, gateway.wsUrl(), gateway.wsUrl(), "g"));
@@ -111,6 +112,10 @@ class GatewayScenariosBenchmark {
 
     /** Pairs of users, one message per user per second (SEND_INTERVAL_MS 1000), send→delivered timed. */
     private Map<String, Object> chat(ChatFleet fleet, String wsOfA, String wsOfB, String tag) throws Exception {
+        return chat(fleet, wsOfA, wsOfB, tag, SECONDS);
+    }
+
+    private Map<String, Object> chat(ChatFleet fleet, String wsOfA, String wsOfB, String tag, int seconds) throws Exception {
         int users = Math.max(2, VUS.get("chat").get(PROFILE) / 2 * 2);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Set<String> delivered = ConcurrentHashMap.newKeySet();
@@ -146,7 +151,7 @@ class GatewayScenariosBenchmark {
         while (welcomed.get() < users && System.nanoTime() < welcomeDeadline) {
             Thread.sleep(10);
         }
-        long end = System.nanoTime() + SECONDS * 1_000_000_000L;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
         long n = 0;
         while (System.nanoTime() < end) {
             for (int i = 0; i < senders.size(); i++) {
@@ -176,7 +181,11 @@ class GatewayScenariosBenchmark {
 
     // ------------------------------------------------------------------ seat-rush.js
 
-    /** VUs hold and confirm on one cohort for the whole run; nothing may be oversold. */
+    /**
+     * VUs hold and confirm on one cohort for the whole run; nothing may be oversold. 429 and 503
+     * (with Retry-After: rate limited, or shed by a full bulkhead) are answers, and the VU waits as
+     * told; the share of them is in the figures.
+     */
     private Map<String, Object> rush(Edge edge, String base, String userHeaderBase, String tag) throws Exception {
         int vus = VUS.get("seat-rush").get(PROFILE);
         int seatCount = 50;
@@ -193,10 +202,12 @@ class GatewayScenariosBenchmark {
             Reply r = edge.call("POST", base + "/cohorts/" + id + "/holds", user, userHeaderBase != null, "{}", "h-" + user + "-" + iteration);
             holds.recordValue((System.nanoTime() - t0) / 1000);
             statuses.computeIfAbsent(r.status(), s -> new AtomicLong()).incrementAndGet();
+            r.honourRetryAfter();
             if (r.status() == 201) {
                 String hold = r.json().get("hold").get("holdId").asText();
                 Reply c = edge.call("POST", base + "/cohorts/" + id + "/holds/" + hold + "/confirm", user, userHeaderBase != null, null, "c-" + hold);
                 statuses.computeIfAbsent(c.status(), s -> new AtomicLong()).incrementAndGet();
+                c.honourRetryAfter();
                 if (c.status() == 200) {
                     confirmed.incrementAndGet();
                 }
@@ -206,7 +217,7 @@ class GatewayScenariosBenchmark {
         JsonNode after = edge.call("GET", base + "/cohorts/" + id, organizer, userHeaderBase != null, null, null).json();
         assertTrue(after.get("confirmed").asInt() <= seatCount, "oversold: " + after);
         long unexpected = statuses.entrySet().stream()
-                .filter(e -> !List.of(200, 201, 202, 409, 410, 429).contains(e.getKey())).mapToLong(e -> e.getValue().get()).sum();
+                .filter(e -> !List.of(200, 201, 202, 409, 410, 429, 503).contains(e.getKey())).mapToLong(e -> e.getValue().get()).sum();
         long total = statuses.values().stream().mapToLong(AtomicLong::get).sum();
         assertTrue(unexpected <= total / 100, "unexpected answers " + statuses);
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -224,26 +235,32 @@ class GatewayScenariosBenchmark {
             throws Exception {
         int vus = VUS.get("rest").get(PROFILE);
         boolean direct = userHeaderBase != null;
-        String a = "k6rest" + tag + "1", b = "k6rest" + tag + "2";
-        String conv = fleet.conversation("group", a, List.of(a, b));
+        // Each VU its own user and conversation, as in k6/rest.js: rate limits apply per person.
+        List<String> conversations = new ArrayList<>();
+        for (int v = 0; v < vus; v++) {
+            String user = "k6rest" + tag + v;
+            conversations.add(fleet.conversation("direct", user, List.of(user, user + "-peer")));
+        }
         String cohortBase = direct ? seatBase : chatBase;
-        String cohort = edge.call("POST", cohortBase + "/cohorts", a, direct,
+        String cohort = edge.call("POST", cohortBase + "/cohorts", "k6rest" + tag + "-owner", direct,
                 "{\"title\":\"k6 rest\",\"seats\":100,\"deadline\":\"" + Instant.now().plusSeconds(3600) + "\"}", "rc-" + tag).json().get("id").asText();
         Histogram reads = new ConcurrentHistogram(3);
         Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
         runVus(vus, (vu, iteration) -> {
-            String user = vu % 2 == 0 ? a : b;
-            for (String path : List.of(chatBase + "/conversations/" + conv + "/messages", cohortBase + "/cohorts/" + cohort)) {
+            String user = "k6rest" + tag + vu;
+            for (String path : List.of(chatBase + "/conversations/" + conversations.get(vu) + "/messages", cohortBase + "/cohorts/" + cohort)) {
                 long t0 = System.nanoTime();
                 Reply r = edge.call("GET", path, user, direct, null, null);
                 reads.recordValue((System.nanoTime() - t0) / 1000);
                 statuses.computeIfAbsent(r.status(), s -> new AtomicLong()).incrementAndGet();
+                r.honourRetryAfter();
             }
             Thread.sleep(500);
         });
         long ok = statuses.getOrDefault(200, new AtomicLong()).get();
         long total = statuses.values().stream().mapToLong(AtomicLong::get).sum();
-        assertTrue(total - ok - statuses.getOrDefault(429, new AtomicLong()).get() <= total / 100, "error rate ≥ 1 %: " + statuses);
+        long refused = statuses.getOrDefault(429, new AtomicLong()).get() + statuses.getOrDefault(503, new AtomicLong()).get();
+        assertTrue(total - ok - refused <= total / 100, "error rate ≥ 1 %: " + statuses);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("vus", vus);
         figures.put("statuses", statuses);
@@ -284,7 +301,15 @@ class GatewayScenariosBenchmark {
         return List.of(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
     }
 
-    record Reply(int status, String body) {
+    record Reply(int status, String body, long retryAfterSeconds) {
+
+        /** A 429 or 503 asks the client to come back later: a well-behaved client (and VU) waits. */
+        void honourRetryAfter() throws InterruptedException {
+            if (status == 429 || status == 503) {
+                Thread.sleep(Math.max(1, retryAfterSeconds) * 1000);
+            }
+        }
+
         JsonNode json() {
             try {
                 return Json.mapper().readTree(body);
@@ -323,19 +348,35 @@ class GatewayScenariosBenchmark {
             }
             try {
                 HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                return new Reply(r.statusCode(), r.body());
+                long retryAfter = r.headers().firstValue("Retry-After").map(v -> {
+                    try {
+                        return Long.parseLong(v.trim());
+                    } catch (NumberFormatException e) {
+                        return 1L;
+                    }
+                }).orElse(1L);
+                return new Reply(r.statusCode(), r.body(), retryAfter);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
             }
         }
 
+        /** A dev-login token; a VU that is shed or limited while logging in waits as told and tries again. */
         private String login(String user) {
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/auth/dev-login"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-                return Json.mapper().readTree(r.body()).get("token").asText();
+                for (int attempt = 0; ; attempt++) {
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/auth/dev-login"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return Json.mapper().readTree(r.body()).get("token").asText();
+                    }
+                    if ((r.statusCode() != 429 && r.statusCode() != 503) || attempt == 30) {
+                        throw new IllegalStateException("dev login of " + user + ": " + r.statusCode() + " " + r.body());
+                    }
+                    Thread.sleep(1000);
+                }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (InterruptedException e) {
