@@ -1,7 +1,7 @@
 # Parley — the two commands that matter: `make run` and `make test`.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test browser-check run stop clean infra infra-tools bench
+.PHONY: build test browser-check test-tools run stop clean infra infra-tools bench
 
 ## build: compile and package every module (no tests)
 build: infra-tools
@@ -9,13 +9,17 @@ build: infra-tools
 
 ## test: the whole suite against real Kafka (embedded KRaft broker), Redis and PostgreSQL, then
 ## the browser checks of the web pages against the running fleet
-test: infra
+test: infra test-tools
 	$(MVN) install
 	scripts/browser-checks.sh
 
 ## browser-check: only the browser checks (console, seat page, dashboard); needs a build
-browser-check: infra
+browser-check: infra test-tools
 	scripts/browser-checks.sh
+
+## test-tools: node, npm, chromium and kubectl (installed from Debian's packages when missing)
+test-tools:
+	scripts/ensure-test-tools.sh
 
 ## run: Redis, PostgreSQL, Kafka and the six services in the background; prints the URLs
 run: infra build
