@@ -78,6 +78,7 @@ try {
   await ben.waitForFunction(() => document.querySelector('#held').textContent === '1', null, { timeout });
   await ann.click('#confirm');
   await ann.waitForFunction(() => document.querySelector('#message').textContent === 'booked', null, { timeout });
+  if (!(await ann.isDisabled('#hold'))) throw new Error('"Hold a seat" is still offered to a user who has a seat');
   await ben.waitForFunction(() => document.querySelector('#confirmed').textContent === '1'
       && document.querySelector('#free').textContent === '2', null, { timeout });
 

@@ -52,6 +52,8 @@
   };
 
   const showMine = () => {
+    // One hold or seat per user and cohort: while there is one, there is nothing more to hold.
+    $('hold').disabled = !!myHold;
     $('confirm').disabled = !(myHold && myHold.state === 'held');
     $('release').disabled = !myHold;
     $('mine').textContent = myHold ? `your seat ${myHold.label || myHold.seat} (${myHold.state})` : '';
