@@ -5,7 +5,6 @@ import dev.parley.gateway.api.HttpEdge;
 import dev.parley.gateway.client.Downstream;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.service.Caller;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -16,7 +15,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Streams a downstream Server-Sent-Events response to the client as it comes (a buffering proxy
@@ -28,22 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class EventStreamRelay {
 
     private final HttpClient client;
-    private final int maxStreams;
-    private final AtomicInteger open = new AtomicInteger();
+    private final RelaySlots slots;
 
     public EventStreamRelay(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
-        this.maxStreams = config.relay().maxConnections();
+        int maxStreams = config.relay().maxConnections();
+        this.slots = new RelaySlots(maxStreams, "parley.gateway.relay.streams",
+                "Server-Sent-Event streams relayed by this gateway right now", registry);
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.relay().connectTimeout().toMillis())
                 .setMaxPoolSize(maxStreams)
                 .setMaxWaitQueueSize(64));
-        Gauge.builder("parley.gateway.relay.streams", open, AtomicInteger::get)
-                .description("Server-Sent-Event streams relayed by this gateway right now").register(registry);
     }
 
     public void relay(RoutingContext rc, Downstream target, String path, Caller caller) {
-        if (open.incrementAndGet() > maxStreams) {
-            open.decrementAndGet();
+        Runnable release = slots.take();
+        if (release == null) {
             HttpEdge.problem(rc, 503, "Service Unavailable", "the gateway relays as many streams as it may; retry shortly", 1);
             return;
         }
@@ -61,15 +58,15 @@ public class EventStreamRelay {
             return req.send();
         }).onComplete(ar -> {
             if (ar.failed()) {
-                open.decrementAndGet();
+                release.run();
                 HttpEdge.problem(rc, 502, "Bad Gateway", "the event stream could not be opened", 0);
                 return;
             }
-            stream(rc, ar.result());
+            stream(rc, ar.result(), release);
         });
     }
 
-    private void stream(RoutingContext rc, HttpClientResponse down) {
+    private static void stream(RoutingContext rc, HttpClientResponse down, Runnable release) {
         var response = rc.response().setStatusCode(down.statusCode());
         String type = down.getHeader("Content-Type");
         if (type != null) {
@@ -78,15 +75,9 @@ public class EventStreamRelay {
         if (down.statusCode() == 200) {
             response.setChunked(true).putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
         }
-        AtomicInteger done = new AtomicInteger();
-        Runnable finished = () -> {
-            if (done.incrementAndGet() == 1) {
-                open.decrementAndGet();
-            }
-        };
-        response.closeHandler(v -> finished.run());
-        response.endHandler(v -> finished.run());
-        down.pipeTo(response).onFailure(e -> finished.run());
+        response.closeHandler(v -> release.run());
+        response.endHandler(v -> release.run());
+        down.pipeTo(response).onFailure(e -> release.run());
     }
 
     @PreDestroy

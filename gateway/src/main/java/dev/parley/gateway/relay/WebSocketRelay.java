@@ -3,7 +3,6 @@ package dev.parley.gateway.relay;
 import dev.parley.gateway.api.HttpEdge;
 import dev.parley.gateway.config.GatewayConfig;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -15,7 +14,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,20 +30,18 @@ public class WebSocketRelay {
     private static final Logger LOG = Logger.getLogger(WebSocketRelay.class);
 
     private final WebSocketClient client;
-    private final int maxConnections;
-    private final AtomicInteger open = new AtomicInteger();
+    private final RelaySlots slots;
     private final Counter refused;
     private final Counter failed;
 
     public WebSocketRelay(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
         GatewayConfig.Relay relay = config.relay();
-        this.maxConnections = relay.maxConnections();
+        this.slots = new RelaySlots(relay.maxConnections(), "parley.gateway.relay.connections",
+                "WebSockets relayed by this gateway right now", registry);
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setConnectTimeout((int) relay.connectTimeout().toMillis())
                 .setMaxConnections(relay.maxConnections())
                 .setMaxMessageSize(1024 * 1024));
-        Gauge.builder("parley.gateway.relay.connections", open, AtomicInteger::get)
-                .description("WebSockets relayed by this gateway right now").register(registry);
         this.refused = Counter.builder("parley.gateway.relay.refused")
                 .description("WebSockets refused because the relay was at its connection limit").register(registry);
         this.failed = Counter.builder("parley.gateway.relay.downstream.failures")
@@ -54,8 +50,8 @@ public class WebSocketRelay {
 
     /** Relays the request's WebSocket to target; answers 503/502 itself when it cannot. */
     public void relay(RoutingContext rc, WebSocketConnectOptions target) {
-        if (open.incrementAndGet() > maxConnections) {
-            open.decrementAndGet();
+        Runnable release = slots.take();
+        if (release == null) {
             refused.increment();
             HttpEdge.problem(rc, 503, "Service Unavailable", "the gateway relays as many WebSockets as it may; retry shortly", 1);
             return;
@@ -63,7 +59,7 @@ public class WebSocketRelay {
         target.addHeader(HttpEdge.REQUEST_ID, HttpEdge.requestId(rc));
         client.connect(target).onComplete(down -> {
             if (down.failed()) {
-                open.decrementAndGet();
+                release.run();
                 failed.increment();
                 LOG.debugf("downstream WebSocket %s:%d%s failed: %s", target.getHost(), target.getPort(), target.getURI(), down.cause().toString());
                 HttpEdge.problem(rc, 502, "Bad Gateway", "the downstream WebSocket could not be opened", 0);
@@ -73,28 +69,22 @@ public class WebSocketRelay {
             downstream.pause();
             rc.request().toWebSocket().onComplete(up -> {
                 if (up.failed()) {
-                    open.decrementAndGet();
+                    release.run();
                     downstream.close();
                     return;
                 }
-                join(up.result(), downstream);
+                join(up.result(), downstream, release);
             });
         });
     }
 
-    private void join(ServerWebSocket upstream, WebSocket downstream) {
-        AtomicInteger closed = new AtomicInteger();
-        Runnable onceClosed = () -> {
-            if (closed.incrementAndGet() == 1) {
-                open.decrementAndGet();
-            }
-        };
-        pipe(upstream, downstream, onceClosed);
-        pipe(downstream, upstream, onceClosed);
+    private static void join(ServerWebSocket upstream, WebSocket downstream, Runnable release) {
+        pipe(upstream, downstream, release);
+        pipe(downstream, upstream, release);
         downstream.resume();
     }
 
-    private static void pipe(WebSocketBase from, WebSocketBase to, Runnable onceClosed) {
+    private static void pipe(WebSocketBase from, WebSocketBase to, Runnable release) {
         from.textMessageHandler(text -> {
             to.writeTextMessage(text);
             holdWhileFull(from, to);
@@ -105,7 +95,7 @@ public class WebSocketRelay {
         });
         from.exceptionHandler(e -> to.close((short) 1011, "relay error"));
         from.closeHandler(v -> {
-            onceClosed.run();
+            release.run();
             if (!to.isClosed()) {
                 Short code = from.closeStatusCode();
                 // 1005/1006 cannot be sent in a close frame; a vanished peer is "going away".
@@ -123,7 +113,7 @@ public class WebSocketRelay {
     }
 
     public int openConnections() {
-        return open.get();
+        return slots.open();
     }
 
     @PreDestroy
