@@ -35,6 +35,15 @@ class PipelineBenchmark {
             .map(p -> Map.entry(p.split(":")[0], Integer.parseInt(p.split(":")[1])))
             .toList();
 
+    /**
+     * Seconds of warm-up at 500 msg/s (-Dbench.warmup.seconds): eight JVMs on two cores are still
+     * JIT-compiling after a minute, and a phase measured before that measures the compiler.
+     */
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 60);
+
+    /** Seconds each measured phase sends for (-Dbench.phase.seconds). */
+    private static final int PHASE_SECONDS = Integer.getInteger("bench.phase.seconds", 10);
+
     @Test
     void messagingThroughputAndLatency() throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
@@ -54,14 +63,15 @@ class PipelineBenchmark {
                         f -> current[0].onFrame(f));
             }
             // JIT warm-up of every service before anything is measured
-            current[0].run(senders, conversations, 500, 15);
+            current[0].run(senders, conversations, 500, WARMUP_SECONDS);
             // light load (latency without queueing), the latency target's rate, past saturation
             for (var spec : PHASES) {
                 Phase phase = new Phase(spec.getKey());
                 current[0] = phase;
                 List<ServiceProcess> services = List.of(fleet.wsA, fleet.wsB, fleet.delivery);
                 Map<String, double[]> before = StageMetrics.snapshot(services);
-                Map<String, Object> figures = phase.run(senders, conversations, spec.getValue(), 10);
+                System.out.printf("phase %s: %d msg/s for %d s%n", spec.getKey(), spec.getValue(), PHASE_SECONDS);
+                Map<String, Object> figures = phase.run(senders, conversations, spec.getValue(), PHASE_SECONDS);
                 figures.put("stageMeans", StageMetrics.means(before, StageMetrics.snapshot(services)));
                 report.put(spec.getKey(), figures);
                 text.append(String.format("%-12s sent %7d acked %7d delivered %7d lost %d  %8.0f msg/s  ack p50/p95/p99 %s ms  delivered p50/p95/p99 %s ms%n",
