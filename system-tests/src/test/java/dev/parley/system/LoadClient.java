@@ -1,10 +1,13 @@
 package dev.parley.system;
 
 import dev.parley.contracts.chat.frames.ClientFrame;
+import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.contracts.json.Json;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -12,7 +15,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -32,30 +37,71 @@ final class LoadClient {
             .setMaxMessageSize(1 << 20)
             .setConnectTimeout(10_000));
 
-    private final WebSocket socket;
+    private final WebSocketConnectOptions options;
+    private final Consumer<ServerFrame> onFrame;
+    private volatile ClientWebSocket socket;
+    private volatile boolean closing;
+    private volatile boolean welcomed;
 
-    private LoadClient(WebSocket socket) {
-        this.socket = socket;
+    private static final long WELCOME_TIMEOUT_MS = 15_000;
+    private static final AtomicInteger RETRIED_WITHOUT_WELCOME = new AtomicInteger();
+
+    /** Connections that got no welcome frame within 15 s and were opened again (reported by benchmarks). */
+    static int retriedWithoutWelcome() {
+        return RETRIED_WITHOUT_WELCOME.get();
+    }
+
+    private LoadClient(WebSocketConnectOptions options, Consumer<ServerFrame> onFrame) {
+        this.options = options;
+        this.onFrame = onFrame;
     }
 
     static LoadClient connect(String wsBase, String token, String device, Consumer<ServerFrame> onFrame) {
         URI uri = URI.create(wsBase + "/ws/chat?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&device=" + device);
-        WebSocketConnectOptions options = new WebSocketConnectOptions()
+        LoadClient client = new LoadClient(new WebSocketConnectOptions()
                 .setHost(uri.getHost())
                 .setPort(uri.getPort())
-                .setURI(uri.getRawPath() + "?" + uri.getRawQuery());
+                .setURI(uri.getRawPath() + "?" + uri.getRawQuery()), onFrame);
         try {
-            // the handler is set on the socket's event loop as it opens, before the welcome frame is read
-            WebSocket socket = CLIENT.connect(options)
-                    .map(ws -> {
-                        ws.textMessageHandler(text -> onFrame.accept(Json.read(text, ServerFrame.class)));
-                        return ws;
-                    })
-                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-            return new LoadClient(socket);
+            client.open().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            return client;
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect " + uri.getHost() + ":" + uri.getPort() + " as " + device, e);
         }
+    }
+
+    /**
+     * Opens the socket. Like a real client, it reconnects after a random backoff when the server
+     * asks it to try again later (close 1013: the connection could not be registered).
+     */
+    private Future<WebSocket> open() {
+        // the handlers are in place before the handshake, so the welcome frame cannot arrive before them
+        ClientWebSocket ws = CLIENT.webSocket();
+        ws.textMessageHandler(text -> {
+            if (socket != ws) {
+                return; // a connection this client already gave up on
+            }
+            ServerFrame frame = Json.read(text, ServerFrame.class);
+            if ("welcome".equals(frame.type())) {
+                welcomed = true;
+            }
+            onFrame.accept(frame);
+        });
+        ws.closeHandler(v -> {
+            Short code = ws.closeStatusCode();
+            if (!closing && code != null && code == ErrorCode.CLOSE_TRY_AGAIN_LATER) {
+                VERTX.setTimer(200 + ThreadLocalRandom.current().nextInt(800), t -> open());
+            }
+        });
+        socket = ws;
+        return ws.connect(options).onSuccess(opened -> VERTX.setTimer(WELCOME_TIMEOUT_MS, t -> {
+            if (!welcomed && !closing && socket == ws) {
+                // as a real client does: no welcome in time, so start over on a new connection
+                RETRIED_WITHOUT_WELCOME.incrementAndGet();
+                ws.close();
+                open();
+            }
+        }));
     }
 
     /** Sends without waiting (Vert.x queues the write on the socket's event loop, in call order). */
@@ -65,10 +111,12 @@ final class LoadClient {
 
     /** Closes without waiting for the server's close frame (many at once, nothing to wait for). */
     void abort() {
+        closing = true;
         socket.close();
     }
 
     void close() {
+        closing = true;
         try {
             socket.close((short) 1000, "done").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -40,6 +40,13 @@ public final class ChatClient implements AutoCloseable {
 
     /** Connects to {@code baseUrl + /ws/chat}; throws (a CompletionException with the handshake status) when refused. */
     public static ChatClient connect(String baseUrl, String token, String device, boolean reading) {
+        ChatClient client = open(baseUrl, token, device, reading);
+        client.await(f -> "welcome".equals(f.type()), Duration.ofSeconds(10));
+        return client;
+    }
+
+    /** Completes the handshake without waiting for the welcome frame (the server may close instead). */
+    public static ChatClient open(String baseUrl, String token, String device, boolean reading) {
         ChatClient client = new ChatClient(reading);
         StringBuilder uri = new StringBuilder(baseUrl).append("/ws/chat?");
         if (token != null) {
@@ -50,7 +57,6 @@ public final class ChatClient implements AutoCloseable {
         }
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(uri.toString()), client.new Listener()).join();
-        client.await(f -> "welcome".equals(f.type()), Duration.ofSeconds(10));
         return client;
     }
 

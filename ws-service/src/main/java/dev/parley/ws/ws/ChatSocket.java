@@ -1,5 +1,6 @@
 package dev.parley.ws.ws;
 
+import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.ws.config.PodIdentity;
 import dev.parley.ws.repository.PresenceRepository;
@@ -40,8 +41,16 @@ public class ChatSocket {
         String device = connection.userData().get(TokenUpgradeCheck.DEVICE);
         // A cut-off client is forgotten at once: its close handshake may never finish if it does not read.
         ClientSession session = connections.register(connection, user, device, () -> forget(connection).subscribe().with(x -> { }));
+        // Not registered means not reachable: deliveries would never find this socket, so a failed
+        // registration closes it (1013) and the client reconnects later, instead of sitting silent.
         return presence.connect(user, device)
-                .invoke(() -> session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis())));
+                .invoke(() -> session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis())))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("presence of %s/%s not registered (%s); closing with 1013", user, device, failure.getMessage());
+                    connections.remove(connection);
+                    session.close(ErrorCode.CLOSE_TRY_AGAIN_LATER, "presence_unavailable");
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     @OnTextMessage

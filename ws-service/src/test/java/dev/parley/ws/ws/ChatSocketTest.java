@@ -114,6 +114,22 @@ class ChatSocketTest {
     }
 
     @Test
+    void aConnectionWhosePresenceCannotBeRegisteredIsClosedWithTryAgainLater() {
+        // A real Redis error: the presence key holds a string, so HSET fails with WRONGTYPE.
+        redis.value(String.class).set(keys.presence("p-wrongtype"), "not a hash");
+        try (ChatClient client = ChatClient.open(ws(), tokens.mint("p-wrongtype", null, Duration.ofMinutes(5)), "d1", true)) {
+            assertEquals(ErrorCode.CLOSE_TRY_AGAIN_LATER, client.awaitClose(WAIT));
+            assertTrue(client.frames("welcome").isEmpty(), "no welcome for an unregistered connection");
+        }
+        assertEquals("not a hash", redis.value(String.class).get(keys.presence("p-wrongtype")), "nothing changed");
+        // once the store accepts it again, the same user connects normally
+        redis.key().del(keys.presence("p-wrongtype"));
+        try (ChatClient client = connect("p-wrongtype", "d1")) {
+            assertEquals(pod.podId(), redis.hash(String.class).hget(keys.presence("p-wrongtype"), "d1"));
+        }
+    }
+
+    @Test
     void sendIsWrittenToKafkaKeyedByConversationAndAckedWithTheSeqOfItsEcho() {
         String conv = fixture.conversation("s-alice", "s-bob");
         try (ChatClient alice = connect("s-alice", "a1"); ChatClient bob = connect("s-bob", "b1")) {

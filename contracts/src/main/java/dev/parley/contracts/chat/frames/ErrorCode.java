@@ -28,6 +28,11 @@ public final class ErrorCode {
     public static final int CLOSE_SLOW_CONSUMER = 4008;
     /** WebSocket close code: the pod is draining; reconnect (the gateway routes elsewhere) and sync. */
     public static final int CLOSE_DRAINING = 1012;
+    /**
+     * WebSocket close code: the connection could not be registered (presence store unavailable or
+     * overloaded); reconnect after a backoff and sync.
+     */
+    public static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
     private ErrorCode() {
     }
