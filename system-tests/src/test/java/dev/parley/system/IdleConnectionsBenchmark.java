@@ -55,6 +55,7 @@ class IdleConnectionsBenchmark {
             report.put("connections", CONNECTIONS);
             report.put("connectSeconds", Math.round(connectSeconds * 10) / 10.0);
             report.put("reopenedWithoutWelcome", LoadClient.retriedWithoutWelcome());
+            report.put("podFramesUnwritten", (long) StageMetrics.value(pod, "parley_ws_frames_unwritten_total"));
             report.put("heapAfterGcMiB", Map.of("before", heapBefore, "after", heapAfter));
             report.put("rssMiB", Map.of("before", rssBefore, "after", rssAfter));
             report.put("heapKiBPerConnection", Math.round((heapAfter - heapBefore) * 1024.0 / CONNECTIONS * 10) / 10.0);

@@ -58,6 +58,11 @@ final class StageMetrics {
         return means;
     }
 
+    /** The current value of one metric of one service (first sample, any labels); 0 when absent. */
+    static double value(ServiceProcess service, String name) {
+        return sample(scrape(service), name);
+    }
+
     private static String scrape(ServiceProcess service) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),

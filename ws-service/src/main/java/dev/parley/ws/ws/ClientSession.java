@@ -3,6 +3,7 @@ package dev.parley.ws.ws;
 import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.contracts.json.Json;
+import io.micrometer.core.instrument.Counter;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,17 +24,20 @@ public final class ClientSession {
     private final String deviceId;
     private final int outboundLimit;
     private final Runnable onSlowConsumer;
+    private final Counter unwritten;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger inFlightSends = new AtomicInteger();
     private final AtomicBoolean cutOff = new AtomicBoolean();
 
+    /** @param unwritten counts frames dropped because the socket was closed or the write failed */
     ClientSession(WebSocketConnection connection, String userId, String deviceId, int outboundLimit,
-            Runnable onSlowConsumer) {
+            Runnable onSlowConsumer, Counter unwritten) {
         this.connection = connection;
         this.userId = userId;
         this.deviceId = deviceId;
         this.outboundLimit = outboundLimit;
         this.onSlowConsumer = onSlowConsumer;
+        this.unwritten = unwritten;
     }
 
     public String id() {
@@ -73,12 +77,14 @@ public final class ClientSession {
         }
         if (!connection.isOpen()) {
             queued.decrementAndGet();
+            unwritten.increment();
             return;
         }
         connection.sendText(json).subscribe().with(
                 ok -> queued.decrementAndGet(),
                 failure -> {
                     queued.decrementAndGet();
+                    unwritten.increment();
                     LOG.debugf("write to %s failed: %s", connection.id(), failure.getMessage());
                 });
     }

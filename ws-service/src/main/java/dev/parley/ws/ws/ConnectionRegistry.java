@@ -19,11 +19,15 @@ public class ConnectionRegistry {
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
     private final WsConfig config;
     private final Counter slowConsumers;
+    private final Counter unwritten;
 
     public ConnectionRegistry(WsConfig config, MeterRegistry metrics) {
         this.config = config;
         this.slowConsumers = Counter.builder("parley.ws.slow.consumers")
                 .description("connections cut off because they did not read their frames").register(metrics);
+        // A frame lost this way is recovered by sync; counted so that a lost welcome or ack shows.
+        this.unwritten = Counter.builder("parley.ws.frames.unwritten")
+                .description("frames not written: the socket was closed or the write failed").register(metrics);
         metrics.gauge("parley.ws.connections", byConnection, Map::size);
     }
 
@@ -32,7 +36,7 @@ public class ConnectionRegistry {
         ClientSession session = new ClientSession(connection, userId, deviceId, config.outboundLimit(), () -> {
             slowConsumers.increment();
             onCutOff.run();
-        });
+        }, unwritten);
         byConnection.put(connection.id(), session);
         byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(session);
         return session;
