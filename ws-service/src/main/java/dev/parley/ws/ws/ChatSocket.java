@@ -47,9 +47,8 @@ public class ChatSocket {
                 .invoke(() -> session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis())))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("presence of %s/%s not registered (%s); closing with 1013", user, device, failure.getMessage());
-                    connections.remove(connection);
-                    session.close(ErrorCode.CLOSE_TRY_AGAIN_LATER, "presence_unavailable");
-                    return Uni.createFrom().voidItem();
+                    // forget also undoes a half-done registration (the HSET went through, the expiry did not)
+                    return forget(connection).invoke(() -> session.close(ErrorCode.CLOSE_TRY_AGAIN_LATER, "presence_unavailable"));
                 });
     }
 
