@@ -71,9 +71,12 @@ public final class RedisKeys {
         return prefix + "conv:{" + conversationId + "}:members";
     }
 
-    /** Marker for a client message id already accepted from a sender (retry dedupe). */
-    public String clientMessage(String senderId, String clientMessageId) {
-        return prefix + "cmid:" + senderId + ":" + clientMessageId;
+    /**
+     * Marker for a client message id already accepted from a sender in a conversation (retry
+     * dedupe). In the conversation's hash slot, so one script checks membership and claims it.
+     */
+    public String clientMessage(String conversationId, String senderId, String clientMessageId) {
+        return prefix + "conv:{" + conversationId + "}:cmid:" + senderId + ":" + clientMessageId;
     }
 
     /** Token bucket state for one rate-limited subject (user or IP). */

@@ -31,7 +31,7 @@ class PipelineBenchmark {
 
     /** name:rate pairs (-Dbench.phases); the last phase is the one compared with the raw loop. */
     private static final List<Map.Entry<String, Integer>> PHASES = java.util.Arrays.stream(
-                    System.getProperty("bench.phases", "light-200:200,steady-1000:1000,high-2500:2500").split(","))
+                    System.getProperty("bench.phases", "light-200:200,steady-1000:1000,high-2500:2500,peak-5000:5000").split(","))
             .map(p -> Map.entry(p.split(":")[0], Integer.parseInt(p.split(":")[1])))
             .toList();
 

@@ -20,6 +20,22 @@ public interface DeliveryConfig {
     /** Hot window size override; {@link ChatLimits#HOT_MAX_ENTRIES} when absent. */
     Optional<Integer> hotMaxEntries();
 
+    /**
+     * Most events one pod batch carries. A poll's events for one pod go out as batches of at most
+     * this many: one PUBLISH and one pub/sub frame per batch instead of one per message, and no
+     * pod is handed an unbounded payload.
+     */
+    @WithDefault("64")
+    int podBatchMax();
+
+    /**
+     * Sequenced records whose broker ack may be outstanding while further polls are delivered.
+     * Beyond it a poll waits for its own produce before the next is taken, so a slow broker slows
+     * the consumer down instead of piling up unacknowledged polls.
+     */
+    @WithDefault("2000")
+    int unconfirmedMax();
+
     default int effectiveHotMaxEntries() {
         return hotMaxEntries().orElse(ChatLimits.HOT_MAX_ENTRIES);
     }

@@ -4,6 +4,7 @@ import dev.parley.contracts.ConsumerGroups;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.json.Json;
 import dev.parley.contracts.json.JsonDecodeException;
+import dev.parley.delivery.config.DeliveryConfig;
 import dev.parley.delivery.service.DeliveryMetrics;
 import dev.parley.delivery.service.DeliveryService;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +14,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -20,8 +23,10 @@ import org.jboss.logging.Logger;
  * Reads {@code parley.messages.inbound} (group {@code delivery}) a poll at a time. Each consumer of
  * the channel hands over its next batch only after the returned Uni completed, so a partition is
  * still processed in order; inside the batch, {@link DeliveryService#deliverAll} keeps the order
- * per conversation. The batch is acked (its offsets become committable) only after every message
- * in it went the whole delivery path, or, for a poison record, reached the dead-letter topic.
+ * per conversation. The returned Uni completes when the poll's pod events are published; the
+ * batch is acked (its offsets become committable) only when, in addition, the broker acknowledged
+ * its sequenced records and every poison record reached the dead-letter topic. The throttled
+ * commit strategy commits an offset only once every earlier one in its partition is acked.
  */
 @ApplicationScoped
 public class InboundConsumer {
@@ -31,11 +36,16 @@ public class InboundConsumer {
     private final DeliveryService delivery;
     private final DeadLetterPublisher deadLetters;
     private final DeliveryMetrics metrics;
+    private final int unconfirmedMax;
+    /** Sequenced records produced by every copy of the channel and not yet acknowledged by the broker. */
+    private final AtomicInteger unconfirmed = new AtomicInteger();
 
-    public InboundConsumer(DeliveryService delivery, DeadLetterPublisher deadLetters, DeliveryMetrics metrics) {
+    public InboundConsumer(DeliveryService delivery, DeadLetterPublisher deadLetters, DeliveryMetrics metrics,
+                           DeliveryConfig config) {
         this.delivery = delivery;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.unconfirmedMax = config.unconfirmedMax();
     }
 
     @Incoming("inbound")
@@ -52,12 +62,25 @@ public class InboundConsumer {
             }
         }
         metrics.batch(batch.getRecords().size());
-        Uni<Void> work = poison.isEmpty()
+        Uni<CompletionStage<Void>> work = poison.isEmpty()
                 ? delivery.deliverAll(valid)
                 : Uni.join().all(poison).andCollectFailures().chain(() -> delivery.deliverAll(valid));
-        return work.onItemOrFailure().transformToUni((done, failure) -> failure == null
-                ? Uni.createFrom().completionStage(batch.ack())
-                : Uni.createFrom().completionStage(batch.nack(failure)));
+        return work.onItemOrFailure().transformToUni((produced, failure) -> {
+            if (failure != null) {
+                return Uni.createFrom().completionStage(batch.nack(failure));
+            }
+            int size = valid.size();
+            unconfirmed.addAndGet(size);
+            CompletionStage<Void> settled = produced
+                    .handle((ok, produceFailure) -> {
+                        unconfirmed.addAndGet(-size);
+                        return produceFailure == null ? batch.ack() : batch.nack(produceFailure);
+                    })
+                    .thenCompose(ack -> ack);
+            return unconfirmed.get() > unconfirmedMax
+                    ? Uni.createFrom().completionStage(settled)
+                    : Uni.createFrom().voidItem();
+        });
     }
 
     /** Adds the record's message to {@code valid}; answers why it is poison instead, or null. */

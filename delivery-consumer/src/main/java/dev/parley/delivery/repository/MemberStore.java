@@ -2,6 +2,7 @@ package dev.parley.delivery.repository;
 
 import dev.parley.contracts.RedisKeys;
 import dev.parley.delivery.config.DeliveryConfig;
+import dev.parley.platform.redis.RedisScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.set.ReactiveSetCommands;
 import io.smallrye.mutiny.Uni;

@@ -5,6 +5,7 @@ import dev.parley.contracts.chat.ChatLimits;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.json.Json;
 import dev.parley.delivery.config.DeliveryConfig;
+import dev.parley.platform.redis.RedisScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;

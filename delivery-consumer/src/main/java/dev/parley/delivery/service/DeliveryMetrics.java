@@ -22,6 +22,7 @@ public class DeliveryMetrics {
     private final Counter sequencedNew;
     private final Counter sequencedAgain;
     private final Counter podEvents;
+    private final Counter podPublishes;
     private final Counter deadLetters;
     private final Counter retries;
     private final Timer latency;
@@ -37,7 +38,9 @@ public class DeliveryMetrics {
         sequencedAgain = Counter.builder("parley.delivery.messages.sequenced").tag("outcome", "redelivered")
                 .description("Redelivered messages that kept the seq they had").register(registry);
         podEvents = Counter.builder("parley.delivery.pod.events")
-                .description("PodEvents published on pod channels").register(registry);
+                .description("PodEvents published on pod channels (one per message and pod)").register(registry);
+        podPublishes = Counter.builder("parley.delivery.pod.publishes")
+                .description("PUBLISHes on pod channels; a poll's events for one pod share one").register(registry);
         deadLetters = Counter.builder("parley.delivery.dead.letters")
                 .description("Poison records sent to the dead-letter topic").register(registry);
         retries = Counter.builder("parley.delivery.retries")
@@ -73,8 +76,9 @@ public class DeliveryMetrics {
         sequencing.record(Duration.ofNanos(elapsedNanos));
     }
 
-    public void podEvents(int count) {
-        podEvents.increment(count);
+    public void podEvents(int events, int publishes) {
+        podEvents.increment(events);
+        podPublishes.increment(publishes);
     }
 
     public void deadLetter() {

@@ -9,17 +9,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The path of a poll's valid inbound messages: sequence + hot store (Redis), produce to the
- * sequenced topic and wait for the broker, fan out to the recipients' pods. The messages are
- * grouped by conversation, each group in Kafka order; every Redis step is one pipeline for the
- * whole poll, and every produce is in flight at once (the idempotent producer keeps their order).
- * The poll is retried as a whole on a failure: every step is idempotent (the script returns the
- * seq a message already has, persistence-consumer ignores a duplicate, clients drop a message id
- * they already hold).
+ * The path of a poll's valid inbound messages: sequence + hot store (Redis), fan out to the
+ * recipients' pods, produce to the sequenced topic. The messages are grouped by conversation, each
+ * group in Kafka order; every Redis step is one pipeline for the whole poll, and every produce is
+ * in flight at once (the idempotent producer keeps their order). A failure retries its part as a
+ * whole (the Redis part, or the produce); every step is idempotent (the script returns the seq a
+ * message already has, persistence-consumer ignores a duplicate, clients drop a message id they
+ * already hold).
  */
 @ApplicationScoped
 public class DeliveryService {
@@ -41,10 +43,15 @@ public class DeliveryService {
         this.retry = config.retry();
     }
 
-    /** Delivers a poll's messages; completes when every one of them went the whole path. */
-    public Uni<Void> deliverAll(List<ChatMessage> messages) {
+    /**
+     * Delivers a poll's messages. The returned Uni completes once they are sequenced, in the hot
+     * window and published to the pods; its item is the sequenced produce, already under way, which
+     * completes when the broker acknowledged every record. The caller acks the poll on the latter
+     * but may take the next poll on the former: the broker's ack is off the critical path.
+     */
+    public Uni<CompletionStage<Void>> deliverAll(List<ChatMessage> messages) {
         if (messages.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(CompletableFuture.completedFuture(null));
         }
         Map<String, List<ChatMessage>> byConversation = new LinkedHashMap<>();
         for (ChatMessage message : messages) {
@@ -55,18 +62,21 @@ public class DeliveryService {
                 ? "deliver message " + messages.get(0).id()
                 : "deliver " + messages.size() + " messages of " + groups.size() + " conversations";
         List<String> conversationIds = groups.stream().map(g -> g.get(0).conversationId()).toList();
-        // Two independent branches each time: sequencing ∥ finding the recipients, then the
-        // sequenced produce ∥ the pod events. Publishing before the broker acknowledged the
-        // sequenced record loses nothing: the message is already in the hot window, and until this
-        // poll is acked its inbound record is read again, keeps its seq and is produced again.
+        // Sequencing ∥ finding the recipients, then the pod events. Publishing before the broker
+        // acknowledged the sequenced records loses nothing: the messages are in the hot window
+        // already, and until this poll is acked its inbound records are read again, keep their
+        // seqs and are produced again.
         return withRetry(what, () -> Uni.combine().all()
-                .unis(sequencer.sequence(groups), fanOut.recipients(conversationIds)).asTuple()
-                .chain(t -> Uni.combine().all()
-                        .unis(sequenced.publishAll(t.getItem1().stream().flatMap(List::stream).toList()),
-                                fanOut.publish(t.getItem1(), t.getItem2()).invoke(metrics::podEvents))
-                        .discardItems()
-                        .invoke(() -> t.getItem1().forEach(g -> g.forEach(m -> metrics.delivered(m.sentAt()))))))
-                .replaceWithVoid();
+                        .unis(sequencer.sequence(groups), fanOut.recipients(conversationIds)).asTuple()
+                        .call(t -> fanOut.publish(t.getItem1(), t.getItem2())))
+                .map(t -> {
+                    List<ChatMessage> sequencedMessages = new ArrayList<>(messages.size());
+                    t.getItem1().forEach(sequencedMessages::addAll);
+                    sequencedMessages.forEach(m -> metrics.delivered(m.sentAt()));
+                    // subscribed now, so this poll's records reach the producer before the next poll's
+                    return withRetry("produce " + what, () -> sequenced.publishAll(sequencedMessages))
+                            .subscribeAsCompletionStage();
+                });
     }
 
     /**

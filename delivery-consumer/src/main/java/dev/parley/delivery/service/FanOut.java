@@ -2,6 +2,7 @@ package dev.parley.delivery.service;
 
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.chat.PodEvent;
+import dev.parley.delivery.config.DeliveryConfig;
 import dev.parley.delivery.messaging.PodEventPublisher;
 import dev.parley.delivery.messaging.PodEventPublisher.Addressed;
 import dev.parley.delivery.repository.MemberStore;
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +21,9 @@ import java.util.TreeSet;
 /**
  * Sends sequenced messages to the pods that hold their online recipients: one {@link PodEvent} per
  * message and pod, listing that pod's users. The sender's pod always gets one (the echo completes
- * the sender's ack); a pod without recipients gets nothing. A poll costs three pipelined round
+ * the sender's ack); a pod without recipients gets nothing. A poll's events for one pod travel
+ * together ({@link PodEvent#batch}, at most {@code parley.delivery.pod-batch-max} each), so a pod
+ * receives a pub/sub frame per poll rather than per message. A poll costs three pipelined round
  * trips whatever its size: members, presence ({@link #recipients}), publishes ({@link #publish}).
  */
 @ApplicationScoped
@@ -28,11 +32,16 @@ public class FanOut {
     private final MemberStore members;
     private final PresenceStore presence;
     private final PodEventPublisher publisher;
+    private final DeliveryMetrics metrics;
+    private final int batchMax;
 
-    public FanOut(MemberStore members, PresenceStore presence, PodEventPublisher publisher) {
+    public FanOut(MemberStore members, PresenceStore presence, PodEventPublisher publisher,
+                  DeliveryMetrics metrics, DeliveryConfig config) {
         this.members = members;
         this.presence = presence;
         this.publisher = publisher;
+        this.metrics = metrics;
+        this.batchMax = config.podBatchMax();
     }
 
     /**
@@ -54,17 +63,34 @@ public class FanOut {
     /**
      * @param conversations sequenced messages grouped by conversation, each group in seq order
      * @param recipients    {@link #recipients} of the same conversations
-     * @return how many pod events were published
      */
-    public Uni<Integer> publish(List<List<ChatMessage>> conversations, List<Map<String, Set<String>>> recipients) {
-        List<Addressed> events = new ArrayList<>();
+    public Uni<Void> publish(List<List<ChatMessage>> conversations, List<Map<String, Set<String>>> recipients) {
+        // pod → its events in poll order (conversation groups, each in seq order)
+        Map<String, List<PodEvent>> byPod = new LinkedHashMap<>();
+        int count = 0;
         for (int i = 0; i < conversations.size(); i++) {
             for (ChatMessage message : conversations.get(i)) {
-                targets(message, recipients.get(i)).forEach((pod, to) ->
-                        events.add(new Addressed(pod, PodEvent.message(List.copyOf(to), message))));
+                for (var target : targets(message, recipients.get(i)).entrySet()) {
+                    byPod.computeIfAbsent(target.getKey(), p -> new ArrayList<>())
+                            .add(PodEvent.message(List.copyOf(target.getValue()), message));
+                    count++;
+                }
             }
         }
-        return publisher.publishAll(events).replaceWith(events.size());
+        List<Addressed> publishes = batches(byPod, batchMax);
+        int events = count;
+        return publisher.publishAll(publishes).invoke(() -> metrics.podEvents(events, publishes.size()));
+    }
+
+    static List<Addressed> batches(Map<String, List<PodEvent>> byPod, int batchMax) {
+        List<Addressed> publishes = new ArrayList<>();
+        byPod.forEach((pod, events) -> {
+            for (int from = 0; from < events.size(); from += batchMax) {
+                List<PodEvent> chunk = events.subList(from, Math.min(events.size(), from + batchMax));
+                publishes.add(new Addressed(pod, chunk.size() == 1 ? chunk.get(0) : PodEvent.batch(chunk)));
+            }
+        });
+        return publishes;
     }
 
     private static Map<String, Set<String>> byPod(Set<String> members, Map<String, Set<String>> podsByUser) {

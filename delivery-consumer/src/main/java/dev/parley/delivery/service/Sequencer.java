@@ -3,7 +3,7 @@ package dev.parley.delivery.service;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.delivery.repository.ChatDatabase;
 import dev.parley.delivery.repository.RedisPipeline;
-import dev.parley.delivery.repository.RedisScript;
+import dev.parley.platform.redis.RedisScript;
 import dev.parley.delivery.repository.SequenceStore;
 import dev.parley.delivery.repository.SequenceStore.Assignment;
 import io.smallrye.mutiny.Uni;

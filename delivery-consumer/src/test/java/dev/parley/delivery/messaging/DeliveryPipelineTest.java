@@ -11,7 +11,7 @@ import dev.parley.contracts.chat.ChatLimits;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.chat.PodEvent;
 import dev.parley.contracts.json.Json;
-import dev.parley.delivery.repository.RedisScript;
+import dev.parley.platform.redis.RedisScript;
 import dev.parley.devinfra.test.KafkaTestResource;
 import dev.parley.devinfra.test.PostgresTestResource;
 import dev.parley.devinfra.test.RedisTestResource;
@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
@@ -312,6 +313,35 @@ class DeliveryPipelineTest {
     }
 
     @Test
+    void aPollsEventsForOnePodShareOnePublishInSeqOrder() {
+        String conv = "batch-" + UUID.randomUUID();
+        String tag = conv.substring(6, 14);
+        String sender = "bs-" + tag, reader = "br-" + tag;
+        redis.set(String.class).sadd(keys.conversationMembers(conv), sender, reader);
+        redis.hash(String.class).hset(keys.presence(reader), Map.of("d1", "podR"));
+        Map<String, ConcurrentLinkedQueue<PodEvent>> pods = subscribe("podS", "podR");
+
+        List<ChatMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(message(conv, sender, "podS", "burst " + i));
+        }
+        // one produce request: the records reach the consumer in one or very few polls
+        kafka.send(INBOUND, sent.stream().map(m -> Map.entry(conv, Json.write(m))).toList());
+
+        Eventually.assertWithin(WAIT, () -> assertEquals(10, pods.get("podR").size()));
+        Eventually.assertWithin(WAIT, () -> assertEquals(10, pods.get("podS").size()));
+        List<String> ids = sent.stream().map(ChatMessage::id).toList();
+        assertEquals(ids, pods.get("podR").stream().map(e -> e.message().id()).toList());
+        assertEquals(ids, pods.get("podS").stream().map(e -> e.message().id()).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L),
+                pods.get("podR").stream().map(e -> e.message().seq()).toList());
+        assertTrue(publishes.get("podR").get() < 10, "batched: " + publishes.get("podR") + " publishes for 10 events");
+        for (PodEvent e : pods.get("podR")) {
+            assertEquals(List.of(reader), e.userIds());
+        }
+    }
+
+    @Test
     void poisonRecordsGoToTheDeadLetterTopicAndTheNextMessageIsDelivered() {
         String conv = "poison-" + UUID.randomUUID();
         String notJson = "{not json";
@@ -349,6 +379,7 @@ class DeliveryPipelineTest {
                     "parley_delivery_messages_received_total",
                     "parley_delivery_messages_sequenced_total{outcome=\"new\"",
                     "parley_delivery_pod_events_total",
+                    "parley_delivery_pod_publishes_total",
                     "parley_delivery_dead_letters_total",
                     "parley_delivery_latency_seconds_bucket{",
                     "parley_delivery_sequencing_duration_seconds_bucket{",
@@ -410,6 +441,10 @@ class DeliveryPipelineTest {
         assertEquals(10, seeded.get(0).toLong(), "max(floor 4, hot 9) + 1");
     }
 
+    /** PUBLISHes seen per pod channel by {@link #subscribe}: a batch counts once. */
+    private final Map<String, AtomicInteger> publishes = new ConcurrentHashMap<>();
+
+    /** Each pod's events in arrival order, batches unpacked. */
     private Map<String, ConcurrentLinkedQueue<PodEvent>> subscribe(String... podIds) {
         Map<String, ConcurrentLinkedQueue<PodEvent>> received = new ConcurrentHashMap<>();
         Map<String, ConcurrentLinkedQueue<String>> probes = new ConcurrentHashMap<>();
@@ -421,8 +456,15 @@ class DeliveryPipelineTest {
             subscribers.add(reactiveRedis.pubsub(String.class).subscribe(keys.podChannel(pod), payload -> {
                 if (payload.startsWith("probe")) {
                     probe.add(payload);
+                    return;
+                }
+                publishes.computeIfAbsent(pod, p -> new AtomicInteger()).incrementAndGet();
+                PodEvent event = Json.read(payload, PodEvent.class);
+                if (PodEvent.BATCH.equals(event.type())) {
+                    assertTrue(event.events().size() > 1, "a single event is sent as itself");
+                    events.addAll(event.events());
                 } else {
-                    events.add(Json.read(payload, PodEvent.class));
+                    events.add(event);
                 }
             }).await().atMost(Duration.ofSeconds(10)));
         }

@@ -75,6 +75,16 @@ class RetryTest {
             public Optional<Integer> hotMaxEntries() {
                 return Optional.empty();
             }
+
+            @Override
+            public int podBatchMax() {
+                return 64;
+            }
+
+            @Override
+            public int unconfirmedMax() {
+                return 2000;
+            }
         };
     }
 }

@@ -88,7 +88,28 @@ public class PodChannelListener {
             LOG.warnf("malformed pod event dropped: %s", e.getMessage());
             return;
         }
-        switch (event.type()) {
+        if (PodEvent.BATCH.equals(event.type()) && event.events() != null) {
+            // in order: a batch holds a delivery poll's events for this pod, each conversation in seq order
+            for (PodEvent inner : event.events()) {
+                handleOne(inner);
+            }
+        } else {
+            handleOne(event);
+        }
+    }
+
+    /** One bad event costs only itself, not the rest of its batch. */
+    private void handleOne(PodEvent event) {
+        try {
+            handle(event);
+        } catch (RuntimeException e) {
+            malformed.increment();
+            LOG.warnf("pod event dropped: %s", e.toString());
+        }
+    }
+
+    private void handle(PodEvent event) {
+        switch (event.type() == null ? "" : event.type()) {
             case PodEvent.MESSAGE -> onMessage(event);
             case PodEvent.TYPING -> forEachSession(event, s -> !s.userId().equals(event.fromUser()),
                     ServerFrame.typing(event.conversationId(), event.fromUser(), event.state()));

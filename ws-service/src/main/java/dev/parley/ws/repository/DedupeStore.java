@@ -1,25 +1,30 @@
 package dev.parley.ws.repository;
 
 import dev.parley.contracts.RedisKeys;
+import dev.parley.platform.redis.RedisScript;
 import dev.parley.ws.config.WsConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Remembers which client message ids a sender already used, so a retried send is answered with
- * the original message instead of being written twice. While the first attempt is still being
- * written the key holds {@code pending:<id>}; a failed write releases it so the retry can go on.
+ * Remembers which client message ids a sender already used in a conversation, so a retried send
+ * is answered with the original message instead of being written twice. While the first attempt
+ * is still being written the key holds {@code pending:<id>}; a failed write releases it so the
+ * retry can go on. The claim also checks membership: both in one script call (lua/send-claim.lua),
+ * one round trip per send instead of two.
  */
 @Singleton
 public class DedupeStore {
 
     private static final String PENDING = "pending:";
+    private static final String HAD = "had:";
     private static final Duration PENDING_TTL = Duration.ofSeconds(30);
 
-    public sealed interface Claim permits Fresh, Duplicate, InFlight {
+    public sealed interface Claim permits Fresh, Duplicate, InFlight, NotMember {
     }
 
     public record Fresh() implements Claim {
@@ -32,36 +37,64 @@ public class DedupeStore {
     public record InFlight(String messageId) implements Claim {
     }
 
+    /** The sender is not a member of the conversation; nothing was claimed. */
+    public record NotMember() implements Claim {
+    }
+
     private final ReactiveRedisDataSource redis;
     private final RedisKeys keys;
+    private final MemberDirectory members;
     private final WsConfig config;
+    private final RedisScript sendClaim;
 
-    public DedupeStore(ReactiveRedisDataSource redis, RedisKeys keys, WsConfig config) {
+    public DedupeStore(ReactiveRedisDataSource redis, RedisKeys keys, MemberDirectory members, WsConfig config) {
         this.redis = redis;
         this.keys = keys;
+        this.members = members;
         this.config = config;
+        this.sendClaim = RedisScript.fromClasspath(redis, "lua/send-claim.lua");
     }
 
-    public Uni<Claim> claim(String senderId, String clientMsgId, String messageId) {
-        String key = keys.clientMessage(senderId, clientMsgId);
+    /** Claims {@code clientMsgId} for the new message {@code messageId}, if the sender is a member. */
+    public Uni<Claim> claim(String conversationId, String senderId, String clientMsgId, String messageId) {
+        return runClaim(conversationId, senderId, clientMsgId, messageId).chain(answer -> "miss".equals(answer)
+                // members not cached: load them from PostgreSQL (which caches them) and ask again
+                ? members.members(conversationId).chain(loaded -> loaded.contains(senderId)
+                        ? runClaim(conversationId, senderId, clientMsgId, messageId)
+                        : Uni.createFrom().item("not-member"))
+                : Uni.createFrom().item(answer))
+                .map(DedupeStore::parse);
+    }
+
+    private Uni<String> runClaim(String conversationId, String senderId, String clientMsgId, String messageId) {
+        return sendClaim.run(
+                        List.of(keys.conversationMembers(conversationId), keys.clientMessage(conversationId, senderId, clientMsgId)),
+                        List.of(senderId, PENDING + messageId, Long.toString(PENDING_TTL.toMillis())))
+                .map(r -> r.toString());
+    }
+
+    private static Claim parse(String answer) {
+        if (answer.startsWith(HAD)) {
+            String previous = answer.substring(HAD.length());
+            return previous.startsWith(PENDING)
+                    ? new InFlight(previous.substring(PENDING.length()))
+                    : new Duplicate(previous);
+        }
+        return switch (answer) {
+            case "fresh" -> new Fresh();
+            case "not-member" -> new NotMember();
+            // "miss" right after a reload (the set was dropped in between): transient, the client retries
+            case "miss" -> throw new IllegalStateException("members not cached after a reload");
+            default -> throw new IllegalStateException("unexpected send-claim answer " + answer);
+        };
+    }
+
+    public Uni<Void> confirm(String conversationId, String senderId, String clientMsgId, String messageId) {
         return redis.value(String.class)
-                .setGet(key, PENDING + messageId, new SetArgs().nx().px(PENDING_TTL))
-                .map(previous -> {
-                    if (previous == null) {
-                        return new Fresh();
-                    }
-                    return previous.startsWith(PENDING)
-                            ? new InFlight(previous.substring(PENDING.length()))
-                            : new Duplicate(previous);
-                });
+                .set(keys.clientMessage(conversationId, senderId, clientMsgId), messageId, new SetArgs().px(config.dedupeWindow()));
     }
 
-    public Uni<Void> confirm(String senderId, String clientMsgId, String messageId) {
-        return redis.value(String.class)
-                .set(keys.clientMessage(senderId, clientMsgId), messageId, new SetArgs().px(config.dedupeWindow()));
-    }
-
-    public Uni<Void> release(String senderId, String clientMsgId) {
-        return redis.key().del(keys.clientMessage(senderId, clientMsgId)).replaceWithVoid();
+    public Uni<Void> release(String conversationId, String senderId, String clientMsgId) {
+        return redis.key().del(keys.clientMessage(conversationId, senderId, clientMsgId)).replaceWithVoid();
     }
 }

@@ -11,7 +11,6 @@ import dev.parley.ws.config.WsConfig;
 import dev.parley.ws.messaging.InboundProducer;
 import dev.parley.ws.repository.DedupeStore;
 import dev.parley.ws.repository.HotStore;
-import dev.parley.ws.repository.MemberDirectory;
 import dev.parley.ws.ws.ClientSession;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +27,6 @@ import jakarta.inject.Singleton;
 public class SendService {
 
     private final TimeBasedEpochGenerator uuidV7 = Generators.timeBasedEpochGenerator();
-    private final MemberDirectory members;
     private final DedupeStore dedupe;
     private final HotStore hot;
     private final InboundProducer producer;
@@ -39,9 +37,8 @@ public class SendService {
     private final Counter duplicates;
     private final Timer produceTimer;
 
-    public SendService(MemberDirectory members, DedupeStore dedupe, HotStore hot, InboundProducer producer,
+    public SendService(DedupeStore dedupe, HotStore hot, InboundProducer producer,
             PendingAcks pending, PodIdentity pod, WsConfig config, MeterRegistry metrics) {
-        this.members = members;
         this.dedupe = dedupe;
         this.hot = hot;
         this.producer = producer;
@@ -62,14 +59,11 @@ public class SendService {
         }
         String id = uuidV7.generate().toString();
         long now = System.currentTimeMillis();
-        return members.isMember(conv, session.userId())
-                .flatMap(member -> {
-                    if (!member) {
+        return dedupe.claim(conv, session.userId(), cmid, id)
+                .flatMap(claim -> {
+                    if (claim instanceof DedupeStore.NotMember) {
                         throw new FrameException(ErrorCode.NOT_MEMBER, "not a member of this conversation", conv);
                     }
-                    return dedupe.claim(session.userId(), cmid, id);
-                })
-                .flatMap(claim -> {
                     if (claim instanceof DedupeStore.Duplicate d) {
                         return answerRetry(session, cmid, conv, d.messageId(), now);
                     }
@@ -94,13 +88,13 @@ public class SendService {
                 })
                 .onFailure().call(e -> {
                     pending.cancel(message.id());
-                    return dedupe.release(message.senderId(), message.clientMsgId()).onFailure().recoverWithNull();
+                    return dedupe.release(message.conversationId(), message.senderId(), message.clientMsgId()).onFailure().recoverWithNull();
                 })
                 .onFailure().transform(e -> new FrameException(ErrorCode.SEND_FAILED,
                         "not stored: " + e.getMessage() + "; retry with the same cmid", message.conversationId()))
                 // Written: from here on the message exists. If remembering the cmid fails, the
                 // pending marker (which names the id) still answers retries until it expires.
-                .call(() -> dedupe.confirm(message.senderId(), message.clientMsgId(), message.id())
+                .call(() -> dedupe.confirm(message.conversationId(), message.senderId(), message.clientMsgId(), message.id())
                         .onFailure().recoverWithNull());
     }
 

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.contracts.RedisKeys;
 import dev.parley.contracts.chat.ChatMessage;
+import dev.parley.contracts.chat.PodEvent;
 import dev.parley.contracts.chat.frames.ClientFrame;
 import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
+import dev.parley.contracts.json.Json;
 import dev.parley.devinfra.test.ChatClient;
 import dev.parley.devinfra.test.ChatPostgresTestResource;
 import dev.parley.devinfra.test.KafkaTestResource;
@@ -156,6 +158,35 @@ class ChatSocketTest {
     }
 
     @Test
+    void aBatchOfPodEventsIsHandledInOrderAndABadEntryCostsOnlyItself() {
+        String conv = fixture.conversation("b-alice", "b-bob");
+        try (ChatClient alice = connect("b-alice", "a1"); ChatClient bob = connect("b-bob", "b1")) {
+            alice.send(ClientFrame.send("cm-b", conv, "first"));
+            ChatMessage sent = fixture.inbound(Set.of(conv), 1, WAIT).get(0).withSeq(1);
+            ChatMessage second = fixture.message(conv, "b-bob", 2);
+            ChatMessage third = fixture.message(conv, "b-bob", 3);
+            fixture.store(sent);
+            fixture.store(second);
+            fixture.store(third);
+            PodEvent noMessage = new PodEvent(PodEvent.MESSAGE, List.of("b-bob"), null, conv, null, 9L, null, null);
+            PodEvent nested = PodEvent.batch(List.of(PodEvent.message(List.of("b-bob"), third)));
+            redis.pubsub(String.class).publish(keys.podChannel(pod.podId()), Json.write(PodEvent.batch(List.of(
+                    PodEvent.message(List.of("b-alice", "b-bob"), sent),
+                    noMessage,
+                    PodEvent.message(List.of("b-alice"), second),
+                    nested,
+                    PodEvent.message(List.of("b-bob"), third)))));
+
+            assertEquals(sent.id(), alice.await(f -> "ack".equals(f.type()), WAIT).id(), "the batch completes the sender's ack");
+            ServerFrame toAlice = alice.await(f -> "msg".equals(f.type()), WAIT);
+            assertEquals(second.id(), toAlice.message().id());
+            bob.await(f -> "msg".equals(f.type()) && f.message().id().equals(third.id()), WAIT);
+            assertEquals(List.of(sent.id(), third.id()), bob.frames("msg").stream().map(f -> f.message().id()).toList(),
+                    "in batch order; the entry without a message and the nested batch are dropped");
+        }
+    }
+
+    @Test
     void aRetriedSendIsAnsweredWithTheOriginalAndWrittenOnce() {
         String conv = fixture.conversation("r-alice", "r-bob");
         try (ChatClient alice = connect("r-alice", "a1")) {
@@ -169,6 +200,13 @@ class ChatSocketTest {
             assertEquals(acks.get(0).id(), acks.get(1).id());
             assertEquals(1L, acks.get(1).seq());
             assertEquals(1, fixture.inbound(Set.of(conv), 2, Duration.ofSeconds(3)).size(), "written once");
+
+            // the same cmid in another conversation is another message, not a retry of this one
+            String other = fixture.conversation("r-alice", "r-carol");
+            alice.send(ClientFrame.send("same", other, "elsewhere"));
+            ChatMessage second = fixture.inbound(Set.of(other), 1, WAIT).get(0);
+            assertEquals("elsewhere", second.body());
+            assertTrue(!second.id().equals(written.id()), "a new message id");
         }
     }
 
@@ -285,7 +323,7 @@ class ChatSocketTest {
             for (long seq = 1; seq <= 3000 && metrics.counter("parley.ws.slow.consumers").count() == before; seq++) {
                 ChatMessage m = new ChatMessage("id-" + seq, conv, seq, "z-fast", "f1", "elsewhere", "c" + seq, body, System.currentTimeMillis());
                 redis.pubsub(String.class).publish(keys.podChannel(pod.podId()),
-                        dev.parley.contracts.json.Json.write(dev.parley.contracts.chat.PodEvent.message(List.of("z-slow"), m)));
+                        Json.write(PodEvent.message(List.of("z-slow"), m)));
             }
             awaitTrue(() -> metrics.counter("parley.ws.slow.consumers").count() > before);
             // forgotten at once (presence gone), without waiting for a close handshake it cannot finish

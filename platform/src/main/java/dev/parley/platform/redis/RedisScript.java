@@ -1,4 +1,4 @@
-package dev.parley.delivery.repository;
+package dev.parley.platform.redis;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +52,7 @@ public final class RedisScript {
         return redis.execute("SCRIPT", "LOAD", source).map(Response::toString);
     }
 
-    /** EVALSHA as a request for a {@link RedisPipeline}; after NOSCRIPT, {@link #load()} and retry. */
+    /** EVALSHA as a request for a pipeline (Redis#batch); after NOSCRIPT, {@link #load()} and retry. */
     public Request request(List<String> keys, List<String> args) {
         Request request = Request.cmd(Command.EVALSHA);
         for (String arg : argv(sha1, keys, args)) {
