@@ -125,6 +125,17 @@ final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** Fails unless, in every partition of the topic that holds records, the group's offset is below the end. */
+    void assertNotFullyCommitted(String topicName, String group) {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        endOffsets(topicName).forEach((tp, end) -> {
+            OffsetAndMetadata c = committed.get(tp);
+            if (end > 0 && c != null && c.offset() >= end) {
+                throw new AssertionError(tp + ": " + group + " committed " + c.offset() + ", the end is " + end);
+            }
+        });
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
