@@ -55,6 +55,9 @@ class IdleConnectionsBenchmark {
             report.put("connections", CONNECTIONS);
             report.put("connectSeconds", Math.round(connectSeconds * 10) / 10.0);
             report.put("reopenedWithoutWelcome", LoadClient.retriedWithoutWelcome());
+            report.put("closedBeforeWelcome", LoadClient.closedBeforeWelcome());
+            // welcomes the pod sent (reopened sockets included): more than the client saw means frames lost on the way
+            report.put("podWelcomesSent", (long) StageMetrics.value(pod, "parley_ws_welcomes_total"));
             report.put("podFramesUnwritten", (long) StageMetrics.value(pod, "parley_ws_frames_unwritten_total"));
             report.put("heapAfterGcMiB", Map.of("before", heapBefore, "after", heapAfter));
             report.put("rssMiB", Map.of("before", rssBefore, "after", rssAfter));

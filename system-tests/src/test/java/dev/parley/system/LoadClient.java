@@ -15,6 +15,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,10 +48,22 @@ final class LoadClient {
 
     private static final long WELCOME_TIMEOUT_MS = 15_000;
     private static final AtomicInteger RETRIED_WITHOUT_WELCOME = new AtomicInteger();
+    /** Close code (or "none") → connections the server closed after the handshake and before the welcome. */
+    private static final Map<String, AtomicInteger> CLOSED_BEFORE_WELCOME = new ConcurrentHashMap<>();
 
-    /** Connections that got no welcome frame within 15 s and were opened again (reported by benchmarks). */
+    /**
+     * Connections that got no welcome frame within 15 s and were opened again (reported by
+     * benchmarks): still open, so neither a welcome nor a close ever came.
+     */
     static int retriedWithoutWelcome() {
         return RETRIED_WITHOUT_WELCOME.get();
+    }
+
+    /** Connections closed after the handshake and before their welcome, by close code. */
+    static Map<String, Integer> closedBeforeWelcome() {
+        Map<String, Integer> counts = new TreeMap<>();
+        CLOSED_BEFORE_WELCOME.forEach((code, n) -> counts.put(code, n.get()));
+        return counts;
     }
 
     private LoadClient(WebSocketConnectOptions options, Consumer<ServerFrame> onFrame) {
@@ -89,6 +104,9 @@ final class LoadClient {
         });
         ws.closeHandler(v -> {
             Short code = ws.closeStatusCode();
+            if (!welcomed && !closing && socket == ws) {
+                CLOSED_BEFORE_WELCOME.computeIfAbsent(String.valueOf(code), c -> new AtomicInteger()).incrementAndGet();
+            }
             if (!closing && code != null && code == ErrorCode.CLOSE_TRY_AGAIN_LATER) {
                 VERTX.setTimer(200 + ThreadLocalRandom.current().nextInt(800), t -> open());
             }
@@ -97,7 +115,9 @@ final class LoadClient {
         return ws.connect(options).onSuccess(opened -> VERTX.setTimer(WELCOME_TIMEOUT_MS, t -> {
             if (!welcomed && !closing && socket == ws) {
                 // as a real client does: no welcome in time, so start over on a new connection
-                RETRIED_WITHOUT_WELCOME.incrementAndGet();
+                if (!ws.isClosed()) {
+                    RETRIED_WITHOUT_WELCOME.incrementAndGet(); // silent: neither a welcome nor a close came
+                }
                 ws.close();
                 open();
             }

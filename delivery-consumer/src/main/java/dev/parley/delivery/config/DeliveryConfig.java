@@ -31,9 +31,10 @@ public interface DeliveryConfig {
     /**
      * Sequenced records whose broker ack may be outstanding while further polls are delivered.
      * Beyond it a poll waits for its own produce before the next is taken, so a slow broker slows
-     * the consumer down instead of piling up unacknowledged polls.
+     * the consumer down instead of piling up unacknowledged polls. With the consumers' polls on top
+     * it stays within the sequenced emitter's buffer (SequencedPublisher).
      */
-    @WithDefault("2000")
+    @WithDefault("1000")
     int unconfirmedMax();
 
     default int effectiveHotMaxEntries() {

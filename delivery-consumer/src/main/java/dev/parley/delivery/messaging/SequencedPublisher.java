@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /** Produces sequenced messages to {@code parley.messages.sequenced}, key = conversation id. */
 @ApplicationScoped
@@ -17,7 +18,13 @@ public class SequencedPublisher {
 
     private final MutinyEmitter<String> emitter;
 
-    public SequencedPublisher(@Channel("sequenced") MutinyEmitter<String> emitter) {
+    /**
+     * The buffer holds what the sink has not taken yet (it keeps at most 1024 sends in flight): up
+     * to {@code parley.delivery.unconfirmed-max} records of earlier polls plus a full poll from each
+     * consumer. Bounded, and large enough that a burst never fails with "buffer full".
+     */
+    public SequencedPublisher(@Channel("sequenced") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+            MutinyEmitter<String> emitter) {
         this.emitter = emitter;
     }
 

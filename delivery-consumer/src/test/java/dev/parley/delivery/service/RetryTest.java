@@ -83,7 +83,7 @@ class RetryTest {
 
             @Override
             public int unconfirmedMax() {
-                return 2000;
+                return 1000;
             }
         };
     }

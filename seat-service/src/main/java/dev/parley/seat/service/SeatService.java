@@ -343,10 +343,19 @@ public class SeatService {
     public record RedisHold(String u, int s, long e, long c, String st) {
     }
 
+    /**
+     * Releases in Redis a hold PostgreSQL refused. The release may admit the next user in the
+     * waiting room, whose hold is recorded on its own, not awaited here: if that one is refused
+     * too, its undo admits the next, and awaiting each other would nest one Uni per queued user —
+     * when the last completed, the completions unwound through all of them on one stack (a
+     * StackOverflowError after a Redis loss with a long queue).
+     */
     private Uni<Void> undo(UUID cohortId, UUID id, String user) {
         return scripts.cohort(Script.RELEASE, cohortId.toString(), List.of(user, id.toString(), newId().toString()))
                 .map(LuaScripts::strings)
-                .chain(out -> applyTransitions(cohortId, out, id))
+                .invoke(out -> applyTransitions(cohortId, out, id).subscribe().with(
+                        done -> { },
+                        e -> LOG.warnf("transitions after the undo of hold %s failed: %s", id, e.getMessage())))
                 .onFailure().invoke(e -> LOG.warnf("undo of hold %s failed: %s", id, e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

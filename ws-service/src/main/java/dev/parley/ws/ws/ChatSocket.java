@@ -4,6 +4,8 @@ import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.ws.config.PodIdentity;
 import dev.parley.ws.repository.PresenceRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -27,12 +29,16 @@ public class ChatSocket {
     private final PresenceRepository presence;
     private final FrameRouter router;
     private final PodIdentity pod;
+    private final Counter welcomes;
 
-    public ChatSocket(ConnectionRegistry connections, PresenceRepository presence, FrameRouter router, PodIdentity pod) {
+    public ChatSocket(ConnectionRegistry connections, PresenceRepository presence, FrameRouter router, PodIdentity pod,
+            MeterRegistry metrics) {
         this.connections = connections;
         this.presence = presence;
         this.router = router;
         this.pod = pod;
+        this.welcomes = Counter.builder("parley.ws.welcomes")
+                .description("connections registered in presence and sent their welcome frame").register(metrics);
     }
 
     @OnOpen
@@ -44,7 +50,10 @@ public class ChatSocket {
         // Not registered means not reachable: deliveries would never find this socket, so a failed
         // registration closes it (1013) and the client reconnects later, instead of sitting silent.
         return presence.connect(user, device)
-                .invoke(() -> session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis())))
+                .invoke(() -> {
+                    session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis()));
+                    welcomes.increment();
+                })
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("presence of %s/%s not registered (%s); closing with 1013", user, device, failure.getMessage());
                     // forget also undoes a half-done registration (the HSET went through, the expiry did not)

@@ -104,8 +104,10 @@ class ChatSocketTest {
 
     @Test
     void connectingRegistersPresenceAndThePod() {
+        double welcomesBefore = metrics.counter("parley.ws.welcomes").count();
         try (ChatClient alice = connect("p-alice", "phone")) {
             ServerFrame welcome = alice.frames("welcome").get(0);
+            assertEquals(welcomesBefore + 1, metrics.counter("parley.ws.welcomes").count());
             assertEquals("p-alice", welcome.user());
             assertEquals(pod.podId(), welcome.pod());
             assertEquals(pod.podId(), redis.hash(String.class).hget(keys.presence("p-alice"), "phone"));
@@ -119,9 +121,11 @@ class ChatSocketTest {
     void aConnectionWhosePresenceCannotBeRegisteredIsClosedWithTryAgainLater() {
         // A real Redis error: the presence key holds a string, so HSET fails with WRONGTYPE.
         redis.value(String.class).set(keys.presence("p-wrongtype"), "not a hash");
+        double welcomesBefore = metrics.counter("parley.ws.welcomes").count();
         try (ChatClient client = ChatClient.open(ws(), tokens.mint("p-wrongtype", null, Duration.ofMinutes(5)), "d1", true)) {
             assertEquals(ErrorCode.CLOSE_TRY_AGAIN_LATER, client.awaitClose(WAIT));
             assertTrue(client.frames("welcome").isEmpty(), "no welcome for an unregistered connection");
+            assertEquals(welcomesBefore, metrics.counter("parley.ws.welcomes").count(), "and none counted");
         }
         assertEquals("not a hash", redis.value(String.class).get(keys.presence("p-wrongtype")), "nothing changed");
         // once the store accepts it again, the same user connects normally
