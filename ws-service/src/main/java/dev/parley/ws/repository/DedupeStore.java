@@ -59,7 +59,7 @@ public class DedupeStore {
     public Uni<Claim> claim(String conversationId, String senderId, String clientMsgId, String messageId) {
         return runClaim(conversationId, senderId, clientMsgId, messageId).chain(answer -> "miss".equals(answer)
                 // members not cached: load them from PostgreSQL (which caches them) and ask again
-                ? members.members(conversationId).chain(loaded -> loaded.contains(senderId)
+                ? members.reload(conversationId).chain(loaded -> loaded.contains(senderId)
                         ? runClaim(conversationId, senderId, clientMsgId, messageId)
                         : Uni.createFrom().item("not-member"))
                 : Uni.createFrom().item(answer))

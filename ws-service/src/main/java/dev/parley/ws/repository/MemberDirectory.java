@@ -51,6 +51,11 @@ public class MemberDirectory {
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getString(0)).toList());
     }
 
+    /** Reads the members from PostgreSQL and caches them in Redis, for a caller that already saw the cache miss. */
+    public Uni<Set<String>> reload(String conversationId) {
+        return loadAndCache(conversationId, keys.conversationMembers(conversationId));
+    }
+
     private Uni<Set<String>> loadAndCache(String conversationId, String key) {
         return pg.preparedQuery("SELECT user_id FROM conversation_members WHERE conversation_id = $1")
                 .execute(Tuple.of(conversationId))
