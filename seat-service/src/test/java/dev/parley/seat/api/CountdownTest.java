@@ -15,8 +15,10 @@ import java.net.URL;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The countdown: closed exactly at the deadline by server time; pause, resume and extend. */
@@ -49,13 +51,19 @@ class CountdownTest {
         }
         workers.forEach(f -> replies.addAll(f.join()));
         long held = replies.stream().filter(r -> r.status() == 201).count();
+        // A fast machine asks for more than the 1,000 seats before the deadline: the rest wait in the room.
+        long queued = replies.stream().filter(r -> r.status() == 202).count();
         long closed = replies.stream().filter(r -> r.status() == 409 && r.text("type").endsWith("/closed")).count();
-        assertTrue(held > 0 && closed > 0, "held " + held + ", closed " + closed);
-        assertEquals(replies.size(), held + closed, "every answer is a hold or closed");
+        String tally = "held " + held + ", queued " + queued + ", closed " + closed + ", statuses "
+                + replies.stream().collect(Collectors.groupingBy(Reply::status, TreeMap::new, Collectors.counting()));
+        assertTrue(held > 0 && closed > 0, tally);
+        assertEquals(replies.size(), held + queued + closed, "every answer is a hold, a place in the queue or closed: " + tally);
         for (Reply r : replies) {
-            if (r.status() == 201) {
+            if (r.status() == 201 || r.status() == 202) {
                 long served = r.body().get("serverTimeMs").asLong();
-                assertTrue(served < deadline, "hold granted at " + served + " >= deadline " + deadline);
+                assertTrue(served < deadline, "admitted at " + served + " >= deadline " + deadline);
+            }
+            if (r.status() == 201) {
                 assertTrue(r.body().get("hold").get("expiresAtMs").asLong() <= deadline, "a hold never outlives the deadline");
             }
         }
