@@ -49,4 +49,22 @@ public interface WsConfig {
     /** Members of a conversation are cached in Redis this long. */
     @WithDefault("1h")
     Duration memberCacheTtl();
+
+    /** Redis writes off the critical path (the cmid confirmation), sent as pipelines. */
+    WriteBehind writeBehind();
+
+    interface WriteBehind {
+
+        /** How long a write may wait for others to share its pipeline. */
+        @WithDefault("2ms")
+        Duration flushInterval();
+
+        /** Most commands in one pipeline. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Most writes waiting; beyond it a write is sent on its own at once. */
+        @WithDefault("8192")
+        int maxQueued();
+    }
 }

@@ -4,8 +4,9 @@ import dev.parley.contracts.RedisKeys;
 import dev.parley.platform.redis.RedisScript;
 import dev.parley.ws.config.WsConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
@@ -46,9 +47,12 @@ public class DedupeStore {
     private final MemberDirectory members;
     private final WsConfig config;
     private final RedisScript sendClaim;
+    private final PipelinedWrites writes;
 
-    public DedupeStore(ReactiveRedisDataSource redis, RedisKeys keys, MemberDirectory members, WsConfig config) {
+    public DedupeStore(ReactiveRedisDataSource redis, RedisKeys keys, MemberDirectory members, WsConfig config,
+            PipelinedWrites writes) {
         this.redis = redis;
+        this.writes = writes;
         this.keys = keys;
         this.members = members;
         this.config = config;
@@ -89,9 +93,14 @@ public class DedupeStore {
         };
     }
 
-    public Uni<Void> confirm(String conversationId, String senderId, String clientMsgId, String messageId) {
-        return redis.value(String.class)
-                .set(keys.clientMessage(conversationId, senderId, clientMsgId), messageId, new SetArgs().px(config.dedupeWindow()));
+    /**
+     * Remembers the written message for the dedupe window. Nobody waits for it: until it lands the
+     * pending marker (which names the same id) answers retries, so it goes out write-behind.
+     */
+    public void confirm(String conversationId, String senderId, String clientMsgId, String messageId) {
+        writes.submit(Request.cmd(Command.SET)
+                .arg(keys.clientMessage(conversationId, senderId, clientMsgId)).arg(messageId)
+                .arg("PX").arg(config.dedupeWindow().toMillis()));
     }
 
     public Uni<Void> release(String conversationId, String senderId, String clientMsgId) {

@@ -94,8 +94,7 @@ public class SendService {
                         "not stored: " + e.getMessage() + "; retry with the same cmid", message.conversationId()))
                 // Written: from here on the message exists. If remembering the cmid fails, the
                 // pending marker (which names the id) still answers retries until it expires.
-                .call(() -> dedupe.confirm(message.conversationId(), message.senderId(), message.clientMsgId(), message.id())
-                        .onFailure().recoverWithNull());
+                .invoke(() -> dedupe.confirm(message.conversationId(), message.senderId(), message.clientMsgId(), message.id()));
     }
 
     /** The first attempt is still being written — unless it already went through. */

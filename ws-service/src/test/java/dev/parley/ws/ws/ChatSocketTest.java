@@ -204,6 +204,10 @@ class ChatSocketTest {
             assertEquals(acks.get(0).id(), acks.get(1).id());
             assertEquals(1L, acks.get(1).seq());
             assertEquals(1, fixture.inbound(Set.of(conv), 2, Duration.ofSeconds(3)).size(), "written once");
+            // the pending marker became the message id for the dedupe window (written behind the ack)
+            String cmidKey = keys.clientMessage(conv, "r-alice", "same");
+            assertEquals(written.id(), redis.value(String.class).get(cmidKey));
+            assertTrue(redis.key().pttl(cmidKey) > Duration.ofHours(1).toMillis(), "kept for the dedupe window");
 
             // the same cmid in another conversation is another message, not a retry of this one
             String other = fixture.conversation("r-alice", "r-carol");
