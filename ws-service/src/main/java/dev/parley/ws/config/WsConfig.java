@@ -59,12 +59,8 @@ public interface WsConfig {
         @WithDefault("2ms")
         Duration flushInterval();
 
-        /** Most commands in one pipeline. */
+        /** Most commands in one pipeline; a full one is sent without waiting for the interval. */
         @WithDefault("256")
         int maxBatch();
-
-        /** Most writes waiting; beyond it a write is sent on its own at once. */
-        @WithDefault("8192")
-        int maxQueued();
     }
 }

@@ -4,12 +4,15 @@ import dev.parley.contracts.RedisKeys;
 import dev.parley.platform.redis.RedisScript;
 import dev.parley.ws.config.WsConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Remembers which client message ids a sender already used in a conversation, so a retried send
@@ -20,6 +23,8 @@ import java.util.List;
  */
 @Singleton
 public class DedupeStore {
+
+    private static final Logger LOG = Logger.getLogger(DedupeStore.class);
 
     private static final String PENDING = "pending:";
     private static final String HAD = "had:";
@@ -57,6 +62,13 @@ public class DedupeStore {
         this.members = members;
         this.config = config;
         this.sendClaim = RedisScript.fromClasspath(redis, "lua/send-claim.lua");
+    }
+
+    void preload(@Observes StartupEvent event) {
+        // EVALSHA falls back to EVAL; loading at start spares the first sends that round trip
+        sendClaim.load().subscribe().with(
+                sha -> LOG.debugf("send-claim script loaded as %s", sha),
+                failure -> LOG.warnf("send-claim script not preloaded (%s); it is loaded on first use", failure.getMessage()));
     }
 
     /** Claims {@code clientMsgId} for the new message {@code messageId}, if the sender is a member. */

@@ -17,15 +17,15 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Write-behind commands: every one lands, they share pipelines, and the queue stays bounded. */
+/** Write-behind commands: every one lands, they share pipelines, the queue stays bounded, shutdown drains it. */
 @QuarkusTest
 @QuarkusTestResource(value = RedisTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ChatPostgresTestResource.class, restrictToAnnotatedClass = true)
 class PipelinedWritesTest {
 
-    /** parley.ws.write-behind.max-queued (default). */
-    private static final int MAX_QUEUED = 8192;
+    /** parley.ws.write-behind.max-batch (default). */
+    private static final int MAX_BATCH = 256;
 
     @Inject
     PipelinedWrites writes;
@@ -48,16 +48,31 @@ class PipelinedWritesTest {
     }
 
     @Test
-    void pastTheBoundWritesGoOutAtOnceAndNoneIsDropped() {
+    void aFullBatchGoesOutAtOnceSoABurstStaysBoundedAndNoneIsDropped() {
         String prefix = "test:wb:" + UUID.randomUUID() + ":";
-        int count = 3 * MAX_QUEUED;
+        int count = 24_576;
         int mostPending = 0;
+        double failuresBefore = failures();
         for (int i = 0; i < count; i++) {
             writes.submit(set(prefix + i, i));
             mostPending = Math.max(mostPending, writes.pending());
         }
-        assertTrue(mostPending <= MAX_QUEUED, "at most " + MAX_QUEUED + " queued, saw " + mostPending);
+        assertTrue(mostPending < MAX_BATCH, "at most " + MAX_BATCH + " queued, saw " + mostPending);
         awaitAllLanded(prefix, count);
+        assertEquals(failuresBefore, failures(), "no write failed");
+    }
+
+    @Test
+    void atShutdownWhatIsQueuedIsWrittenBeforeTheRedisClientCloses() {
+        String prefix = "test:wb:" + UUID.randomUUID() + ":";
+        // fewer than a batch: all of them wait for the interval (200 ms in the test profile)
+        for (int i = 0; i < 200; i++) {
+            writes.submit(set(prefix + i, i));
+        }
+        assertEquals(200, writes.pending(), "still queued");
+        writes.drain(null);
+        assertEquals(0, writes.pending());
+        assertEquals(200, redis.key().keys(prefix + "*").size(), "written when drain returned");
     }
 
     private Request set(String key, int value) {
@@ -80,6 +95,10 @@ class PipelinedWritesTest {
             }
         }
         assertEquals(count, landed, "writes that reached Redis");
+    }
+
+    private double failures() {
+        return metrics.get("parley.ws.write.behind.failures").counter().count();
     }
 
     private double pipelines() {
