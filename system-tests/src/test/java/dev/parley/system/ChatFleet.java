@@ -67,6 +67,9 @@ final class ChatFleet implements AutoCloseable {
         if (concurrency != null) {
             env.put("PARLEY_DELIVERY_CONCURRENCY", concurrency);
         }
+        // -Dbench.env.NAME=value: a setting for every service of a benchmark's fleet (e.g. a tuning to compare)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.env."))
+                .forEach(k -> env.put(k.substring("bench.env.".length()), System.getProperty(k)));
         logs = Files.createDirectories(Path.of("target", "system-logs"));
         persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(), env, logs).start();
         // persistence-consumer owns the schema: the others start once its migrations ran

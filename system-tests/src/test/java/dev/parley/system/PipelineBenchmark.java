@@ -36,10 +36,17 @@ class PipelineBenchmark {
             .toList();
 
     /**
-     * Seconds of warm-up at 500 msg/s (-Dbench.warmup.seconds): eight JVMs on two cores are still
-     * JIT-compiling after a minute, and a phase measured before that measures the compiler.
+     * Warm-up in rounds of 15 s at 500, 1,000 and 2,000 msg/s in turn (each rate takes code paths of
+     * its own: polls of one record or of many), until the services' JIT compilers were busy less than
+     * a tenth of the last round: eight JVMs on two cores keep compiling for two to four minutes
+     * (longer on a slower machine), and a phase measured before that measures the compiler. At
+     * least -Dbench.warmup.seconds, at most -Dbench.warmup.max.seconds.
      */
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 60);
+    private static final int WARMUP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 300);
+    private static final int WARMUP_ROUND_SECONDS = 15;
+    private static final int[] WARMUP_RATES = {500, 1000, 2000};
+    private static final double WARMUP_JIT_SHARE = 0.10;
 
     /** Seconds each measured phase sends for (-Dbench.phase.seconds). */
     private static final int PHASE_SECONDS = Integer.getInteger("bench.phase.seconds", 10);
@@ -62,22 +69,33 @@ class PipelineBenchmark {
                 LoadClient.connect(fleet.wsB.wsUrl(), fleet.tokens.mint(b, null, java.time.Duration.ofHours(1)), "d" + b,
                         f -> current[0].onFrame(f));
             }
-            // JIT warm-up of every service before anything is measured
-            current[0].run(senders, conversations, 500, WARMUP_SECONDS);
+            List<ServiceProcess> jvms = List.of(fleet.wsA, fleet.wsB, fleet.delivery, fleet.persistence);
+            Map<String, Object> warmup = warmUp(jvms, senders, conversations, current);
+            report.put("warmup", warmup);
+            text.append(String.format("warm-up      %s s at 500-2,000 msg/s; JIT compiling %s ms in its last %d s%n",
+                    warmup.get("seconds"), warmup.get("lastRoundJitMs"), WARMUP_ROUND_SECONDS));
             // light load (latency without queueing), the latency target's rate, past saturation
             for (var spec : PHASES) {
                 Phase phase = new Phase(spec.getKey());
                 current[0] = phase;
                 List<ServiceProcess> services = List.of(fleet.wsA, fleet.wsB, fleet.delivery);
                 Map<String, double[]> before = StageMetrics.snapshot(services);
+                Map<String, Long> jitBefore = jitMillisByService(jvms);
+                Map<String, Long> cpuBefore = cpuMillis(jvms);
                 System.out.printf("phase %s: %d msg/s for %d s%n", spec.getKey(), spec.getValue(), PHASE_SECONDS);
                 Map<String, Object> figures = phase.run(senders, conversations, spec.getValue(), PHASE_SECONDS);
                 figures.put("stageMeans", StageMetrics.means(before, StageMetrics.snapshot(services)));
+                Map<String, Long> jit = difference(jitBefore, jitMillisByService(jvms));
+                figures.put("jitMs", jit.values().stream().mapToLong(Long::longValue).sum());
+                figures.put("jitMsByService", jit);
+                figures.put("cpuMsPer1000Messages", perThousand(cpuBefore, cpuMillis(jvms), (long) figures.get("delivered")));
                 report.put(spec.getKey(), figures);
-                text.append(String.format("%-12s sent %7d acked %7d delivered %7d lost %d  %8.0f msg/s  ack p50/p95/p99 %s ms  delivered p50/p95/p99 %s ms%n",
+                text.append(String.format("%-12s sent %7d acked %7d delivered %7d lost %d  %8.0f msg/s  ack p50/p95/p99 %s ms  delivered p50/p95/p99 %s ms (from ws accept %s ms)%n",
                         spec.getKey(), figures.get("sent"), figures.get("acked"), figures.get("delivered"), figures.get("lost"),
-                        figures.get("deliveredPerSecond"), figures.get("ackMs"), figures.get("deliveredMs")));
-                text.append(String.format("%-12s stage means %s%n", "", figures.get("stageMeans")));
+                        figures.get("deliveredPerSecond"), figures.get("ackMs"), figures.get("deliveredMs"), figures.get("acceptedToDeliveredMs")));
+                text.append(String.format("%-12s stage means %s; JIT compiling %d ms %s%n", "", figures.get("stageMeans"),
+                        figures.get("jitMs"), figures.get("jitMsByService")));
+                text.append(String.format("%-12s CPU ms per 1,000 messages %s%n", "", figures.get("cpuMsPer1000Messages")));
                 assertEquals(0L, figures.get("lost"), "no acknowledged message may be lost");
             }
             Map<String, Long> rss = new LinkedHashMap<>();
@@ -99,6 +117,65 @@ class PipelineBenchmark {
         System.out.print(text);
     }
 
+    /** Runs warm-up rounds until the JIT settled; answers what it took. */
+    private static Map<String, Object> warmUp(List<ServiceProcess> jvms, List<LoadClient> senders, List<String> conversations,
+                                              Phase[] current) throws InterruptedException {
+        long jitBefore = jitMillis(jvms);
+        int seconds = 0;
+        int round = 0;
+        long lastRoundJit;
+        do {
+            int rate = WARMUP_RATES[round++ % WARMUP_RATES.length];
+            current[0] = new Phase("warmup" + round);
+            current[0].run(senders, conversations, rate, WARMUP_ROUND_SECONDS);
+            seconds += WARMUP_ROUND_SECONDS;
+            // scraped as Prometheus would be: the first scrapes compile the exposition code, and
+            // that must not happen inside a measured phase
+            StageMetrics.snapshot(jvms);
+            long jit = jitMillis(jvms);
+            lastRoundJit = jit - jitBefore;
+            jitBefore = jit;
+            System.out.printf("warm-up %d s (%d msg/s): the services compiled for %d ms in the last %d s%n",
+                    seconds, rate, lastRoundJit, WARMUP_ROUND_SECONDS);
+        } while (seconds < WARMUP_MAX_SECONDS && (seconds < WARMUP_SECONDS || round < WARMUP_RATES.length
+                || lastRoundJit > WARMUP_JIT_SHARE * WARMUP_ROUND_SECONDS * 1000));
+        return Map.of("seconds", seconds, "lastRoundJitMs", lastRoundJit);
+    }
+
+    /** CPU time of each service so far, ms, by module:port. */
+    private static Map<String, Long> cpuMillis(List<ServiceProcess> jvms) {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        jvms.forEach(s -> cpu.put(s.module() + ":" + s.port(), s.cpuMillis()));
+        return cpu;
+    }
+
+    /**
+     * CPU each service spent per 1,000 delivered messages between two snapshots: what a change to a
+     * service costs or saves, steadier than a saturation rate on a shared machine.
+     */
+    private static Map<String, Long> perThousand(Map<String, Long> before, Map<String, Long> after, long messages) {
+        Map<String, Long> per = new LinkedHashMap<>();
+        after.forEach((service, ms) -> per.put(service, messages == 0 ? -1 : Math.round((ms - before.get(service)) * 1000.0 / messages)));
+        return per;
+    }
+
+    private static Map<String, Long> jitMillisByService(List<ServiceProcess> jvms) {
+        Map<String, Long> jit = new LinkedHashMap<>();
+        jvms.forEach(s -> jit.put(s.module() + ":" + s.port(), s.jitMillis()));
+        return jit;
+    }
+
+    private static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new LinkedHashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.get(k)));
+        return d;
+    }
+
+    /** JIT compile time of all the services so far, ms. */
+    private static long jitMillis(List<ServiceProcess> jvms) {
+        return jitMillisByService(jvms).values().stream().mapToLong(Long::longValue).filter(ms -> ms >= 0).sum();
+    }
+
     /** One timed phase at one offered rate. */
     private static final class Phase {
         final String name;
@@ -107,6 +184,8 @@ class PipelineBenchmark {
         final Set<String> delivered = ConcurrentHashMap.newKeySet();
         final Recorder ackLatency = new Recorder(3);
         final Recorder deliveredLatency = new Recorder(3);
+        /** ws-service's accept time (in the message) → delivered at the driver: the tail without the inbound leg. */
+        final Recorder acceptedToDelivered = new Recorder(3);
         final AtomicLong counter = new AtomicLong();
 
         Phase(String name) {
@@ -130,6 +209,7 @@ class PipelineBenchmark {
                 Long t = sentAt.get(f.message().clientMsgId());
                 if (t != null && delivered.add(f.message().clientMsgId())) {
                     deliveredLatency.recordValue((now - t) / 1000);
+                    acceptedToDelivered.recordValue(Math.max(0, System.currentTimeMillis() - f.message().sentAt()) * 1000);
                 }
             }
         }
@@ -171,6 +251,7 @@ class PipelineBenchmark {
             figures.put("deliveredPerSecond", (double) Math.round(delivered.size() / total));
             figures.put("ackMs", percentiles(ack));
             figures.put("deliveredMs", percentiles(del));
+            figures.put("acceptedToDeliveredMs", percentiles(acceptedToDelivered.getIntervalHistogram()));
             figures.put("firstErrors", List.copyOf(errors));
             return figures;
         }

@@ -66,6 +66,9 @@ final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             process = pb.start();
+            // a test JVM stopped from outside (SIGTERM) does not reach close(): no orphaned services
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -131,6 +134,47 @@ final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** CPU time (user + system) the service used so far, in ms; -1 if unknown (Linux /proc, 100 ticks/s). */
+    long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Time the JIT compilers spent compiling so far (jcmd PerfCounter.print: java.ci.totalTime), in
+     * ms; -1 if unknown. Lets a benchmark wait until the services run compiled code.
+     */
+    long jitMillis() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    "-J-XX:TieredStopAtLevel=1", Long.toString(process.pid()), "PerfCounter.print").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            double ticks = counter(out, "java.ci.totalTime");
+            double perSecond = counter(out, "sun.os.hrt.frequency");
+            return ticks < 0 || perSecond <= 0 ? -1 : Math.round(ticks * 1000 / perSecond);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static double counter(String perfCounters, String name) {
+        for (String line : perfCounters.split("\n")) {
+            if (line.startsWith(name + "=")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return -1;
     }
 
     String module() {
