@@ -115,10 +115,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Heap in use right after a full collection (jcmd GC.run, then the service's own heap gauge), in MiB; -1 if unknown. */
     long heapUsedAfterGcMiB() {
         try {
-            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
-            gc.getInputStream().readAllBytes();
-            gc.waitFor(60, TimeUnit.SECONDS);
+            jcmd("GC.run");
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             double bytes = 0;
@@ -153,10 +150,7 @@ final class ServiceProcess implements AutoCloseable {
      */
     long jitMillis() {
         try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    "-J-XX:TieredStopAtLevel=1", Long.toString(process.pid()), "PerfCounter.print").redirectErrorStream(true).start();
-            String out = new String(jcmd.getInputStream().readAllBytes());
-            jcmd.waitFor(30, TimeUnit.SECONDS);
+            String out = jcmd("PerfCounter.print");
             double ticks = counter(out, "java.ci.totalTime");
             double perSecond = counter(out, "sun.os.hrt.frequency");
             return ticks < 0 || perSecond <= 0 ? -1 : Math.round(ticks * 1000 / perSecond);
@@ -166,6 +160,15 @@ final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** Runs a jcmd diagnostic command against the service and answers its output. */
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                "-J-XX:TieredStopAtLevel=1", Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        return out;
     }
 
     private static double counter(String perfCounters, String name) {
