@@ -22,6 +22,7 @@ final class StageMetrics {
             Map.entry("delivery sequencing script ms", "parley_delivery_sequencing_duration_seconds"),
             Map.entry("ws accept→pushed ms", "parley_ws_delivery_latency_seconds"),
             Map.entry("delivery records per poll", "parley_delivery_batch_size"),
+            Map.entry("delivery records per round", "parley_delivery_round_size"),
             Map.entry("delivery produced→polled ms", "parley_delivery_handover_seconds"),
             Map.entry("redis pool wait ms (all)", "redis_pool_queue_delay_seconds"),
             Map.entry("redis command ms (all)", "redis_pool_usage_seconds"));

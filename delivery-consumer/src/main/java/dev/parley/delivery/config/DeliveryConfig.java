@@ -29,13 +29,22 @@ public interface DeliveryConfig {
     int podBatchMax();
 
     /**
-     * Sequenced records whose broker ack may be outstanding while further polls are delivered.
-     * Beyond it a poll waits for its own produce before the next is taken, so a slow broker slows
-     * the consumer down instead of piling up unacknowledged polls. With the consumers' polls on top
-     * it stays within the sequenced emitter's buffer (SequencedPublisher).
+     * Inbound records handed over and not settled yet: queued for delivery, being delivered, or
+     * delivered with their sequenced records' broker ack outstanding. Beyond it a poll waits for
+     * its own settlement before its consumer takes the next, so a slow Redis or broker slows the
+     * consumers down (their connector pauses the partitions) instead of piling up polls. With a
+     * poll from each consumer on top it stays within the sequenced emitter's buffer
+     * (SequencedPublisher).
      */
     @WithDefault("1000")
     int unconfirmedMax();
+
+    /**
+     * Most records one delivery round takes: the polls that queued while the previous round was
+     * delivered go together, up to this many (a single larger poll still goes whole).
+     */
+    @WithDefault("500")
+    int roundMax();
 
     default int effectiveHotMaxEntries() {
         return hotMaxEntries().orElse(ChatLimits.HOT_MAX_ENTRIES);

@@ -15,18 +15,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Reads {@code parley.messages.inbound} (group {@code delivery}) a poll at a time. Each consumer of
- * the channel hands over its next batch only after the returned Uni completed, so a partition is
- * still processed in order; inside the batch, {@link DeliveryService#deliverAll} keeps the order
- * per conversation. The returned Uni completes when the poll's pod events are published; the
- * batch is acked (its offsets become committable) only when, in addition, the broker acknowledged
- * its sequenced records and every poison record reached the dead-letter topic. The throttled
- * commit strategy commits an offset only once every earlier one in its partition is acked.
+ * Reads {@code parley.messages.inbound} (group {@code delivery}) a poll at a time and hands each
+ * poll to the {@link PollLane}, which delivers the polls queued meanwhile together, in the order
+ * they were read; inside a round, {@link DeliveryService#deliverAll} keeps the order per
+ * conversation. A poll is acked (its offsets become committable) once its round's pod events are
+ * published, the broker acknowledged its sequenced records and every poison record reached the
+ * dead-letter topic. The throttled commit strategy commits an offset only once every earlier one
+ * in its partition is acked.
  */
 @ApplicationScoped
 public class InboundConsumer {
@@ -36,51 +35,69 @@ public class InboundConsumer {
     private final DeliveryService delivery;
     private final DeadLetterPublisher deadLetters;
     private final DeliveryMetrics metrics;
-    private final int unconfirmedMax;
-    /** Sequenced records produced by every copy of the channel and not yet acknowledged by the broker. */
-    private final AtomicInteger unconfirmed = new AtomicInteger();
+    private final PollLane<KafkaRecordBatch<String, String>> lane;
 
     public InboundConsumer(DeliveryService delivery, DeadLetterPublisher deadLetters, DeliveryMetrics metrics,
                            DeliveryConfig config) {
         this.delivery = delivery;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.unconfirmedMax = config.unconfirmedMax();
+        this.lane = new PollLane<>(new Polls(), config.roundMax(), config.unconfirmedMax());
+        metrics.unsettled(lane::unsettled);
     }
 
     @Incoming("inbound")
     public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
-        List<ChatMessage> valid = new ArrayList<>(batch.getRecords().size());
-        List<Uni<Void>> poison = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (KafkaRecord<String, String> record : batch) {
-            metrics.received();
             metrics.handedOver(now - record.getTimestamp().toEpochMilli());
-            String reason = decode(record.getPayload(), valid);
-            if (reason != null) {
-                poison.add(deadLetter(record, reason));
-            }
         }
         metrics.batch(batch.getRecords().size());
-        Uni<CompletionStage<Void>> work = poison.isEmpty()
+        return lane.submit(batch);
+    }
+
+    /** A round: poison records to the dead-letter topic, then the valid ones delivered together. */
+    private Uni<CompletionStage<Void>> deliverRound(List<KafkaRecordBatch<String, String>> round) {
+        List<ChatMessage> valid = new ArrayList<>();
+        List<Uni<Void>> poison = new ArrayList<>();
+        int records = 0;
+        for (KafkaRecordBatch<String, String> batch : round) {
+            for (KafkaRecord<String, String> record : batch) {
+                metrics.received();
+                records++;
+                String reason = decode(record.getPayload(), valid);
+                if (reason != null) {
+                    poison.add(deadLetter(record, reason));
+                }
+            }
+        }
+        metrics.round(records);
+        return poison.isEmpty()
                 ? delivery.deliverAll(valid)
                 : Uni.join().all(poison).andCollectFailures().chain(() -> delivery.deliverAll(valid));
-        return work.onItemOrFailure().transformToUni((produced, failure) -> {
-            if (failure != null) {
-                return Uni.createFrom().completionStage(batch.nack(failure));
-            }
-            int size = valid.size();
-            unconfirmed.addAndGet(size);
-            CompletionStage<Void> settled = produced
-                    .handle((ok, produceFailure) -> {
-                        unconfirmed.addAndGet(-size);
-                        return produceFailure == null ? batch.ack() : batch.nack(produceFailure);
-                    })
-                    .thenCompose(ack -> ack);
-            return unconfirmed.get() > unconfirmedMax
-                    ? Uni.createFrom().completionStage(settled)
-                    : Uni.createFrom().voidItem();
-        });
+    }
+
+    private final class Polls implements PollLane.Polls<KafkaRecordBatch<String, String>> {
+
+        @Override
+        public int size(KafkaRecordBatch<String, String> poll) {
+            return poll.getRecords().size();
+        }
+
+        @Override
+        public Uni<CompletionStage<Void>> deliver(List<KafkaRecordBatch<String, String>> round) {
+            return deliverRound(round);
+        }
+
+        @Override
+        public CompletionStage<Void> ack(KafkaRecordBatch<String, String> poll) {
+            return poll.ack();
+        }
+
+        @Override
+        public CompletionStage<Void> nack(KafkaRecordBatch<String, String> poll, Throwable failure) {
+            return poll.nack(failure);
+        }
     }
 
     /** Adds the record's message to {@code valid}; answers why it is poison instead, or null. */

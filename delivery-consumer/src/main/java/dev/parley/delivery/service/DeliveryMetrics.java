@@ -2,11 +2,13 @@ package dev.parley.delivery.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The consumer's meters. Timers are named {@code parley.*}, so the platform gives them the SLO
@@ -28,6 +30,8 @@ public class DeliveryMetrics {
     private final Timer latency;
     private final Timer sequencing;
     private final DistributionSummary batchSize;
+    private final DistributionSummary roundSize;
+    private final MeterRegistry registry;
     private final Timer handOver;
 
     public DeliveryMetrics(MeterRegistry registry) {
@@ -55,10 +59,25 @@ public class DeliveryMetrics {
                 .register(registry);
         batchSize = DistributionSummary.builder("parley.delivery.batch.size")
                 .description("Inbound records handed over by one poll").register(registry);
+        roundSize = DistributionSummary.builder("parley.delivery.round.size")
+                .description("Inbound records delivered together: the polls that queued during the previous round")
+                .register(registry);
+        this.registry = registry;
     }
 
     public void batch(int records) {
         batchSize.record(records);
+    }
+
+    public void round(int records) {
+        roundSize.record(records);
+    }
+
+    /** Exports the number of inbound records handed over and not settled yet. */
+    public void unsettled(Supplier<Number> unsettled) {
+        Gauge.builder("parley.delivery.unsettled", unsettled)
+                .description("Inbound records queued, being delivered, or awaiting the broker's ack of their sequenced records")
+                .register(registry);
     }
 
     public void handedOver(long millis) {

@@ -85,6 +85,11 @@ class RetryTest {
             public int unconfirmedMax() {
                 return 1000;
             }
+
+            @Override
+            public int roundMax() {
+                return 500;
+            }
         };
     }
 }
