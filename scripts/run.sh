@@ -33,6 +33,9 @@ export PARLEY_DEV_LOGIN=true
 # Traces go to metrics-service's OTLP receiver (HTTP/protobuf), which draws the request waterfall.
 export PARLEY_OTLP_ENDPOINT="${PARLEY_OTLP_ENDPOINT:-http://127.0.0.1:8085}"
 export QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="${QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL:-http/protobuf}"
+# One Vert.x event loop per service: the fleet shares this machine's cores, and each JVM would
+# otherwise start two loops per core it sees (docs/messaging.md, "One event loop per service").
+export QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE="${QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE:-1}"
 for entry in $SERVICES; do
   svc=${entry%%:*}
   if alive "$RUN/$svc.pid"; then echo "$svc: already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi

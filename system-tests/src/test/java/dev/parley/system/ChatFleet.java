@@ -62,6 +62,9 @@ final class ChatFleet implements AutoCloseable {
         kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
         env = isolatedEnv(kafka, postgres, prefix, database);
         env.put("PARLEY_JWT_SECRET", secret);
+        // one Vert.x event loop per service, as the Deployments and `make run` give them: seven
+        // processes share two cores here (docs/messaging.md, "One event loop per service")
+        env.put("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE", "1");
         // consumers per delivery-consumer process (-Dbench.delivery.concurrency), else the service's default
         String concurrency = System.getProperty("bench.delivery.concurrency");
         if (concurrency != null) {
