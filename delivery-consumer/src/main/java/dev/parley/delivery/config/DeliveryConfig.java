@@ -21,7 +21,7 @@ public interface DeliveryConfig {
     Optional<Integer> hotMaxEntries();
 
     /**
-     * Most events one pod batch carries. A poll's events for one pod go out as batches of at most
+     * Most events one pod batch carries. A round's events for one pod go out as batches of at most
      * this many: one PUBLISH and one pub/sub frame per batch instead of one per message, and no
      * pod is handed an unbounded payload.
      */

@@ -44,7 +44,7 @@ public class DeliveryMetrics {
         podEvents = Counter.builder("parley.delivery.pod.events")
                 .description("PodEvents published on pod channels (one per message and pod)").register(registry);
         podPublishes = Counter.builder("parley.delivery.pod.publishes")
-                .description("PUBLISHes on pod channels; a poll's events for one pod share one").register(registry);
+                .description("PUBLISHes on pod channels; a round's events for one pod share one").register(registry);
         deadLetters = Counter.builder("parley.delivery.dead.letters")
                 .description("Poison records sent to the dead-letter topic").register(registry);
         retries = Counter.builder("parley.delivery.retries")

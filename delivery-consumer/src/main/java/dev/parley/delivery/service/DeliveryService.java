@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The path of a poll's valid inbound messages: sequence + hot store (Redis), fan out to the
+ * The path of a round's valid inbound messages: sequence + hot store (Redis), fan out to the
  * recipients' pods, produce to the sequenced topic. The messages are grouped by conversation, each
- * group in Kafka order; every Redis step is one pipeline for the whole poll, and every produce is
+ * group in Kafka order; every Redis step is one pipeline for the whole round, and every produce is
  * in flight at once (the idempotent producer keeps their order). A failure retries its part as a
  * whole (the Redis part, or the produce); every step is idempotent (the script returns the seq a
  * message already has, persistence-consumer ignores a duplicate, clients drop a message id they
@@ -44,10 +44,10 @@ public class DeliveryService {
     }
 
     /**
-     * Delivers a poll's messages. The returned Uni completes once they are sequenced, in the hot
+     * Delivers a round's messages. The returned Uni completes once they are sequenced, in the hot
      * window and published to the pods; its item is the sequenced produce, already under way, which
-     * completes when the broker acknowledged every record. The caller acks the poll on the latter
-     * but may take the next poll on the former: the broker's ack is off the critical path.
+     * completes when the broker acknowledged every record. The caller acks the round's polls on the latter
+     * but may start the next round on the former: the broker's ack is off the critical path.
      */
     public Uni<CompletionStage<Void>> deliverAll(List<ChatMessage> messages) {
         if (messages.isEmpty()) {
@@ -64,7 +64,7 @@ public class DeliveryService {
         List<String> conversationIds = groups.stream().map(g -> g.get(0).conversationId()).toList();
         // Sequencing ∥ finding the recipients, then the pod events. Publishing before the broker
         // acknowledged the sequenced records loses nothing: the messages are in the hot window
-        // already, and until this poll is acked its inbound records are read again, keep their
+        // already, and until this round's polls are acked their inbound records are read again, keep their
         // seqs and are produced again.
         return withRetry(what, () -> Uni.combine().all()
                         .unis(sequencer.sequence(groups), fanOut.recipients(conversationIds)).asTuple()
@@ -73,7 +73,7 @@ public class DeliveryService {
                     List<ChatMessage> sequencedMessages = new ArrayList<>(messages.size());
                     t.getItem1().forEach(sequencedMessages::addAll);
                     sequencedMessages.forEach(m -> metrics.delivered(m.sentAt()));
-                    // subscribed now, so this poll's records reach the producer before the next poll's
+                    // subscribed now, so this round's records reach the producer before the next round's
                     return withRetry("produce " + what, () -> sequenced.publishAll(sequencedMessages))
                             .subscribeAsCompletionStage();
                 });

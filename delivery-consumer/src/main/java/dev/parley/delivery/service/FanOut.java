@@ -21,9 +21,9 @@ import java.util.TreeSet;
 /**
  * Sends sequenced messages to the pods that hold their online recipients: one {@link PodEvent} per
  * message and pod, listing that pod's users. The sender's pod always gets one (the echo completes
- * the sender's ack); a pod without recipients gets nothing. A poll's events for one pod travel
+ * the sender's ack); a pod without recipients gets nothing. A round's events for one pod travel
  * together ({@link PodEvent#batch}, at most {@code parley.delivery.pod-batch-max} each), so a pod
- * receives a pub/sub frame per poll rather than per message. A poll costs three pipelined round
+ * receives a pub/sub frame per round rather than per message. A round costs three pipelined round
  * trips whatever its size: members, presence ({@link #recipients}), publishes ({@link #publish}).
  */
 @ApplicationScoped
@@ -65,7 +65,7 @@ public class FanOut {
      * @param recipients    {@link #recipients} of the same conversations
      */
     public Uni<Void> publish(List<List<ChatMessage>> conversations, List<Map<String, Set<String>>> recipients) {
-        // pod → its events in poll order (conversation groups, each in seq order)
+        // pod → its events in round order (conversation groups, each in seq order)
         Map<String, List<PodEvent>> byPod = new LinkedHashMap<>();
         int count = 0;
         for (int i = 0; i < conversations.size(); i++) {

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Gives a poll's messages their per-conversation seqs and stores them in the hot window: one
+ * Gives a round's messages their per-conversation seqs and stores them in the hot window: one
  * script call per conversation, all of them in one pipeline. A conversation whose Redis counter is
  * missing is seeded from the highest seq persisted in PostgreSQL.
  */
