@@ -5,7 +5,10 @@ local user, id, want = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms()
 local existing = redis.call('HGET', USERS, user)
 if existing then
-  local h = cjson.decode(redis.call('HGET', HOLDS, existing))
+  local raw = redis.call('HGET', HOLDS, existing)
+  -- The user points at a hold Redis no longer has: part of the cohort was lost.
+  if not raw then return { 'TORN', existing } end
+  local h = cjson.decode(raw)
   return { 'EXISTS', existing, tostring(h.s), tostring(h.e), h.st, tostring(now) }
 end
 if m.closed or now >= m.deadline then return { 'CLOSED', tostring(m.deadline), tostring(now) } end

@@ -1,5 +1,6 @@
 -- Live view. ARGV: 1 user ('' = none). Returns seats, held, confirmed, free, queue length,
 -- deadline, paused, closed, now, opens, then the user's hold (id, seat, exp, state) or queue position.
+-- TORN when the user's hold record is missing (part of the cohort lost): the caller rebuilds.
 local m = meta()
 if not m then return { 'NOMETA' } end
 local now = now_ms()
@@ -9,7 +10,9 @@ local out = { 'OK', tostring(m.seats), tostring(m.held), tostring(m.confirmed),
 if ARGV[1] ~= '' then
   local id = redis.call('HGET', USERS, ARGV[1])
   if id then
-    local h = cjson.decode(redis.call('HGET', HOLDS, id))
+    local raw = redis.call('HGET', HOLDS, id)
+    if not raw then return { 'TORN', id } end
+    local h = cjson.decode(raw)
     table.insert(out, 'HOLD'); table.insert(out, id); table.insert(out, tostring(h.s))
     table.insert(out, tostring(h.e)); table.insert(out, h.st)
   else

@@ -544,20 +544,30 @@ public class SeatService {
 
     // ---------------------------------------------------------------- Redis loss
 
-    /** Runs a cohort script; when Redis has lost the cohort, rebuilds it from PostgreSQL and retries once. */
+    /**
+     * Runs a cohort script; when Redis has lost the cohort (NOMETA) or part of it (TORN: a user
+     * points at a hold record that is gone), rebuilds it from PostgreSQL and retries once.
+     */
     private Uni<List<String>> withMeta(UUID cohortId, Script script, List<String> args) {
         return scripts.cohort(script, cohortId.toString(), args).map(LuaScripts::strings).chain(out -> {
-            if (out.isEmpty() || !"NOMETA".equals(out.get(0))) {
+            if (!lost(out)) {
                 return Uni.createFrom().item(out);
             }
-            return rebuild(cohortId).chain(() -> scripts.cohort(script, cohortId.toString(), args)).map(LuaScripts::strings)
+            Uni<Void> repair = "TORN".equals(out.get(0))
+                    ? resync(cohortId, "hold " + out.get(1) + " is missing from Redis")
+                    : rebuild(cohortId);
+            return repair.chain(() -> scripts.cohort(script, cohortId.toString(), args)).map(LuaScripts::strings)
                     .map(again -> {
-                        if (!again.isEmpty() && "NOMETA".equals(again.get(0))) {
+                        if (lost(again)) {
                             throw SeatException.unavailable("seat quota is being rebuilt; try again");
                         }
                         return again;
                     });
         });
+    }
+
+    private static boolean lost(List<String> out) {
+        return !out.isEmpty() && ("NOMETA".equals(out.get(0)) || "TORN".equals(out.get(0)));
     }
 
     /**
