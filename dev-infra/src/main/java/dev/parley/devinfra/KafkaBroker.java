@@ -65,6 +65,16 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker when this JVM exits (normally, or on SIGTERM or Ctrl-C), for owners that do
+     * not outlive it: a test run that is cut short must not leave a broker behind. Not for
+     * {@code make run}, whose launcher exits and leaves the broker running on purpose.
+     */
+    public KafkaBroker stoppedWithThisJvm() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "parley-kafka-stop"));
+        return this;
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

@@ -59,7 +59,7 @@ final class ChatFleet implements AutoCloseable {
 
     private void start() throws IOException {
         Path work = Files.createTempDirectory("parley-system-");
-        kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
+        kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m").stoppedWithThisJvm();
         env = isolatedEnv(kafka, postgres, prefix, database);
         env.put("PARLEY_JWT_SECRET", secret);
         // one Vert.x event loop per service, as the Deployments and `make run` give them: seven

@@ -57,7 +57,7 @@ class SeatReplicasTest {
     @BeforeAll
     static void start() throws Exception {
         Path work = Files.createTempDirectory("parley-seat-replicas-");
-        kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m");
+        kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m").stoppedWithThisJvm();
         Map<String, String> env = ChatFleet.isolatedEnv(kafka, POSTGRES, PREFIX, DATABASE);
         Path logs = Files.createDirectories(Path.of("target", "system-logs"));
         // one after the other: the first runs the Flyway migration

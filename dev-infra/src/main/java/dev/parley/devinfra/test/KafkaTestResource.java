@@ -20,12 +20,11 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized KafkaBroker broker() {
         if (broker == null) {
             try {
-                broker = KafkaBroker.start(KafkaBroker.freePort(), Files.createTempDirectory("parley-kafka-"), "512m");
+                broker = KafkaBroker.start(KafkaBroker.freePort(), Files.createTempDirectory("parley-kafka-"), "512m")
+                        .stoppedWithThisJvm();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            KafkaBroker started = broker;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "parley-kafka-stop"));
         }
         return broker;
     }
