@@ -53,7 +53,7 @@ class PipelineBenchmark {
     private static final int[] WARMUP_RATES = {500, 1000, 2000};
     private static final double WARMUP_JIT_SHARE = 0.10;
 
-    /** The targets for this machine: p99 send→delivered at 1,000 msg/s, and delivered msg/s. */
+    /** The messaging targets for a 2-core machine (docs/messaging.md): p99 send→delivered at 1,000 msg/s, delivered msg/s. */
     private static final int TARGET_P99_RATE = 1000;
     private static final double TARGET_P99_MS = 50;
     private static final double TARGET_DELIVERED_PER_SECOND = 5000;
