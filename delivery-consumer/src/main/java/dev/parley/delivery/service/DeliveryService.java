@@ -46,8 +46,8 @@ public class DeliveryService {
     /**
      * Delivers a round's messages. The returned Uni completes once they are sequenced, in the hot
      * window and published to the pods; its item is the sequenced produce, already under way, which
-     * completes when the broker acknowledged every record. The caller acks the round's polls on the latter
-     * but may start the next round on the former: the broker's ack is off the critical path.
+     * completes when the broker acknowledged every record. The caller acks the round's polls on the
+     * latter but may start the next round on the former: the broker's ack is off the critical path.
      */
     public Uni<CompletionStage<Void>> deliverAll(List<ChatMessage> messages) {
         if (messages.isEmpty()) {
@@ -64,8 +64,8 @@ public class DeliveryService {
         List<String> conversationIds = groups.stream().map(g -> g.get(0).conversationId()).toList();
         // Sequencing ∥ finding the recipients, then the pod events. Publishing before the broker
         // acknowledged the sequenced records loses nothing: the messages are in the hot window
-        // already, and until this round's polls are acked their inbound records are read again, keep their
-        // seqs and are produced again.
+        // already, and until this round's polls are acked their inbound records are read again,
+        // keep their seqs and are produced again.
         return withRetry(what, () -> Uni.combine().all()
                         .unis(sequencer.sequence(groups), fanOut.recipients(conversationIds)).asTuple()
                         .call(t -> fanOut.publish(t.getItem1(), t.getItem2())))
