@@ -7,50 +7,72 @@
 -- KEYS[3] conv:{c}:hot  zset score seq -> message JSON
 -- ARGV[1] most entries the hot window keeps
 -- ARGV[2] hot window in milliseconds (PEXPIRE of ids and hot)
--- ARGV[3] floor for a missing counter (max seq in PostgreSQL), or '' when not known yet
--- ARGV[4], ARGV[5], ... pairs: message id, message JSON whose seq field is the placeholder "seq":-1
+-- ARGV[3] floor for a missing counter: the highest seq given so far according to PostgreSQL and the
+--         sequenced topic's unpersisted tail (Sequencer), or '' when not known yet
+-- ARGV[4] seqs these messages were given before Redis lost them, as a JSON object {id: seq}, or ''
+--         (only with a floor: the messages are read again, their seqs still hold elsewhere)
+-- ARGV[5], ARGV[6], ... pairs: message id, message JSON whose seq field is the placeholder "seq":-1
 --
 -- Returns {seq1, new1, seq2, new2, ...}: new = 1 for a message sequenced now, 0 for a message that
--- already had its seq (redelivery); or {-1, 0} when the counter is missing, a message needs a seq
--- and no floor was given (then nothing was written).
+-- already had its seq (redelivery); or {-1, 0} when the counter is missing and no floor was given
+-- (then nothing was written).
 
 -- Checked before any write: Redis does not roll back the writes of a script that fails.
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   if not string.find(ARGV[i], '"seq":-1', 1, true) then
     return redis.error_reply('ERR message JSON has no "seq":-1 placeholder')
   end
 end
 
 local counterMissing = redis.call('EXISTS', KEYS[1]) == 0
+if counterMissing and ARGV[3] == '' then
+  -- Seeding needs PostgreSQL and the sequenced topic: refuse before writing anything, unless
+  -- every message already has its seq here (then the counter is not needed).
+  for i = 5, #ARGV, 2 do
+    if not redis.call('HGET', KEYS[2], ARGV[i]) then
+      return {-1, 0}
+    end
+  end
+end
+if counterMissing and ARGV[3] ~= '' then
+  local floor = tonumber(ARGV[3])
+  -- If only the counter was lost (eviction), the hot window still knows the highest seq.
+  local top = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+  if top[2] and tonumber(top[2]) > floor then
+    floor = tonumber(top[2])
+  end
+  redis.call('SET', KEYS[1], string.format('%d', floor))
+end
+local known = {}
+if ARGV[4] ~= '' then
+  known = cjson.decode(ARGV[4])
+end
+
+-- Inside a JSON string every quote is escaped, so the unescaped text "seq":-1 can only be the
+-- top-level seq field; only its first occurrence is replaced.
+local function store(id, placeholderJson, seq)
+  local json = string.gsub(placeholderJson, '"seq":%-1', '"seq":' .. string.format('%d', seq), 1)
+  redis.call('HSET', KEYS[2], id, seq)
+  redis.call('ZADD', KEYS[3], seq, json)
+end
+
 local out = {}
 local added = false
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   local id = ARGV[i]
   local existing = redis.call('HGET', KEYS[2], id)
   if existing then
     out[#out + 1] = tonumber(existing)
     out[#out + 1] = 0
+  elseif known[id] then
+    -- Given before the loss: it keeps that seq, and the hot window holds it again.
+    store(id, ARGV[i + 1], known[id])
+    out[#out + 1] = known[id]
+    out[#out + 1] = 0
+    added = true
   else
-    if counterMissing then
-      -- Only reads happened so far: the messages before this one already had their seqs.
-      if ARGV[3] == '' then
-        return {-1, 0}
-      end
-      local floor = tonumber(ARGV[3])
-      -- If only the counter was lost (eviction), the hot window still knows the highest seq.
-      local top = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
-      if top[2] and tonumber(top[2]) > floor then
-        floor = tonumber(top[2])
-      end
-      redis.call('SET', KEYS[1], string.format('%d', floor))
-      counterMissing = false
-    end
     local seq = redis.call('INCR', KEYS[1])
-    -- Inside a JSON string every quote is escaped, so the unescaped text "seq":-1 can only be the
-    -- top-level seq field; only its first occurrence is replaced.
-    local json = string.gsub(ARGV[i + 1], '"seq":%-1', '"seq":' .. string.format('%d', seq), 1)
-    redis.call('HSET', KEYS[2], id, seq)
-    redis.call('ZADD', KEYS[3], seq, json)
+    store(id, ARGV[i + 1], seq)
     out[#out + 1] = seq
     out[#out + 1] = 1
     added = true

@@ -15,12 +15,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
- * The sequencing step: one Lua script (lua/sequence.lua) per conversation and poll gives its
+ * The sequencing step: one Lua script (lua/sequence.lua) per conversation and round gives its
  * messages their seqs and stores them in the conversation's hot window, or returns the seqs they
  * already have.
  */
@@ -54,18 +55,24 @@ public class SequenceStore {
     }
 
     /**
-     * The script call for {@code messages} (one conversation, in Kafka order), for a pipeline.
-     *
-     * @param floor the highest seq known elsewhere (PostgreSQL), used only when the counter is
-     *              missing; empty to let the script refuse in that case
+     * The script call for {@code messages} (one conversation, in Kafka order), for a pipeline. A
+     * missing counter makes the script refuse (see {@link #parse}); the caller then seeds it.
      */
-    public Request assign(String conversationId, List<ChatMessage> messages, OptionalLong floor) {
-        return script.request(scriptKeys(conversationId), args(messages, floor));
+    public Request assign(String conversationId, List<ChatMessage> messages) {
+        return script.request(scriptKeys(conversationId), args(messages, OptionalLong.empty(), Map.of()));
     }
 
-    /** The same call on its own, EVAL fallback included (the rare seeding path). */
-    public Uni<Optional<List<Assignment>>> assignNow(String conversationId, List<ChatMessage> messages, OptionalLong floor) {
-        return script.run(scriptKeys(conversationId), args(messages, floor)).map(SequenceStore::parse);
+    /**
+     * The seeding call on its own, EVAL fallback included (the rare path after a Redis loss).
+     *
+     * @param floor the highest seq given so far outside Redis (PostgreSQL and the sequenced topic),
+     *              used when the counter is missing
+     * @param known seqs some of these messages were given before (message id → seq): they keep them
+     */
+    public Uni<Optional<List<Assignment>>> seed(String conversationId, List<ChatMessage> messages, long floor,
+                                                Map<String, Long> known) {
+        return script.run(scriptKeys(conversationId), args(messages, OptionalLong.of(floor), known))
+                .map(SequenceStore::parse);
     }
 
     /** The seqs in message order; empty when the counter must be seeded first. */
@@ -87,11 +94,12 @@ public class SequenceStore {
                 keys.conversationHot(conversationId));
     }
 
-    private List<String> args(List<ChatMessage> messages, OptionalLong floor) {
-        List<String> args = new ArrayList<>(3 + 2 * messages.size());
+    private List<String> args(List<ChatMessage> messages, OptionalLong floor, Map<String, Long> known) {
+        List<String> args = new ArrayList<>(4 + 2 * messages.size());
         args.add(Integer.toString(hotMaxEntries));
         args.add(Long.toString(ChatLimits.HOT_WINDOW.toMillis()));
         args.add(floor.isPresent() ? Long.toString(floor.getAsLong()) : "");
+        args.add(known.isEmpty() ? "" : Json.write(known));
         for (ChatMessage message : messages) {
             args.add(message.id());
             args.add(Json.write(message.withSeq(PLACEHOLDER_SEQ)));

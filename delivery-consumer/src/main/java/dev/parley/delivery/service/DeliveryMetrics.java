@@ -27,6 +27,8 @@ public class DeliveryMetrics {
     private final Counter podPublishes;
     private final Counter deadLetters;
     private final Counter retries;
+    private final Counter seeds;
+    private final Counter tailRecords;
     private final Timer latency;
     private final Timer sequencing;
     private final DistributionSummary batchSize;
@@ -47,6 +49,10 @@ public class DeliveryMetrics {
                 .description("PUBLISHes on pod channels; a round's events for one pod share one").register(registry);
         deadLetters = Counter.builder("parley.delivery.dead.letters")
                 .description("Poison records sent to the dead-letter topic").register(registry);
+        seeds = Counter.builder("parley.delivery.counter.seeds")
+                .description("Conversation counters seeded after Redis lost them").register(registry);
+        tailRecords = Counter.builder("parley.delivery.seed.tail.records")
+                .description("Sequenced-topic records read past persistence's offset to seed counters").register(registry);
         retries = Counter.builder("parley.delivery.retries")
                 .description("Attempts that failed with a transient error and were retried or given up").register(registry);
         latency = Timer.builder("parley.delivery.latency")
@@ -98,6 +104,11 @@ public class DeliveryMetrics {
     public void podEvents(int events, int publishes) {
         podEvents.increment(events);
         podPublishes.increment(publishes);
+    }
+
+    public void seeded(int conversations, long tailRecordsRead) {
+        seeds.increment(conversations);
+        tailRecords.increment(tailRecordsRead);
     }
 
     public void deadLetter() {

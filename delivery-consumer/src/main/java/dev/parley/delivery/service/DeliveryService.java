@@ -33,10 +33,12 @@ public class DeliveryService {
     private final FanOut fanOut;
     private final DeliveryMetrics metrics;
     private final DeliveryConfig.Retry retry;
+    private final ProducesUnderWay produces;
 
     public DeliveryService(Sequencer sequencer, SequencedPublisher sequenced, FanOut fanOut,
-                           DeliveryMetrics metrics, DeliveryConfig config) {
+                           DeliveryMetrics metrics, DeliveryConfig config, ProducesUnderWay produces) {
         this.sequencer = sequencer;
+        this.produces = produces;
         this.sequenced = sequenced;
         this.fanOut = fanOut;
         this.metrics = metrics;
@@ -74,8 +76,8 @@ public class DeliveryService {
                     t.getItem1().forEach(sequencedMessages::addAll);
                     sequencedMessages.forEach(m -> metrics.delivered(m.sentAt()));
                     // subscribed now, so this round's records reach the producer before the next round's
-                    return withRetry("produce " + what, () -> sequenced.publishAll(sequencedMessages))
-                            .subscribeAsCompletionStage();
+                    return produces.track(withRetry("produce " + what, () -> sequenced.publishAll(sequencedMessages))
+                            .subscribeAsCompletionStage());
                 });
     }
 

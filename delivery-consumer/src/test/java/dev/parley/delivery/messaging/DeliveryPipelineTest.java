@@ -188,11 +188,11 @@ class DeliveryPipelineTest {
         ChatMessage a = message(conv, "u1", "podA", "a");
         ChatMessage b = message(conv, "u2", "podA", "b");
         ChatMessage c = message(conv, "u1", "podA", "c");
-        var first = script.run(scriptKeys, List.of("100", "60000", "0",
+        var first = script.run(scriptKeys, List.of("100", "60000", "0", "",
                 a.id(), Json.write(a.withSeq(-1)), b.id(), Json.write(b.withSeq(-1)), a.id(), Json.write(a.withSeq(-1))))
                 .await().atMost(Duration.ofSeconds(10));
         assertEquals(List.of(1L, 1L, 2L, 1L, 1L, 0L), longs(first), "a twice in one call keeps seq 1");
-        var second = script.run(scriptKeys, List.of("100", "60000", "",
+        var second = script.run(scriptKeys, List.of("100", "60000", "", "",
                 b.id(), Json.write(b.withSeq(-1)), c.id(), Json.write(c.withSeq(-1))))
                 .await().atMost(Duration.ofSeconds(10));
         assertEquals(List.of(2L, 0L, 3L, 1L), longs(second), "a redelivered b keeps its seq, c is next");
@@ -410,7 +410,7 @@ class DeliveryPipelineTest {
             ChatMessage m = message(conv, "u1", "podA", "m" + i);
             sent.add(m);
             // counter missing on the first call: seeded with floor 0
-            var r = script.run(scriptKeys, List.of("3", "60000", "0", m.id(), Json.write(m.withSeq(-1))))
+            var r = script.run(scriptKeys, List.of("3", "60000", "0", "", m.id(), Json.write(m.withSeq(-1))))
                     .await().atMost(Duration.ofSeconds(10));
             assertEquals(i + 1, r.get(0).toLong());
             assertEquals(1, r.get(1).toInteger());
@@ -433,11 +433,11 @@ class DeliveryPipelineTest {
         ChatMessage m = message(conv, "u1", "podA", "next");
         String json = Json.write(m.withSeq(-1));
 
-        var refused = script.run(scriptKeys, List.of("100", "60000", "", m.id(), json)).await().atMost(Duration.ofSeconds(10));
+        var refused = script.run(scriptKeys, List.of("100", "60000", "", "", m.id(), json)).await().atMost(Duration.ofSeconds(10));
         assertEquals(-1, refused.get(0).toLong());
         assertEquals(0, redis.key().exists(keys.conversationSeq(conv)) ? 1 : 0, "a refusal writes nothing");
 
-        var seeded = script.run(scriptKeys, List.of("100", "60000", "4", m.id(), json)).await().atMost(Duration.ofSeconds(10));
+        var seeded = script.run(scriptKeys, List.of("100", "60000", "4", "", m.id(), json)).await().atMost(Duration.ofSeconds(10));
         assertEquals(10, seeded.get(0).toLong(), "max(floor 4, hot 9) + 1");
     }
 

@@ -125,6 +125,18 @@ final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** Sets {@code group}'s committed offset of one partition, as that group's consumer would commit it. */
+    void commit(String group, String topicName, int partition, long offset) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.alterConsumerGroupOffsets(group,
+                    Map.of(new TopicPartition(topic(topicName), partition), new OffsetAndMetadata(offset))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot commit for " + group, e);
+        }
+    }
+
     /** Fails unless, in every partition of the topic that holds records, the group's offset is below the end. */
     void assertNotFullyCommitted(String topicName, String group) {
         Map<TopicPartition, OffsetAndMetadata> committed = committed(group);

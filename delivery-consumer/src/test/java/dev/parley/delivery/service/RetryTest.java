@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class RetryTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final DeliveryService service = new DeliveryService(null, null, null, new DeliveryMetrics(registry), config(3));
+    private final DeliveryService service = new DeliveryService(null, null, null, new DeliveryMetrics(registry), config(3),
+            new ProducesUnderWay());
 
     @Test
     void retriesATransientFailureUntilItSucceeds() {
