@@ -87,7 +87,7 @@ public class SendService {
                     accepted.increment();
                 })
                 .onFailure().call(e -> {
-                    pending.cancel(message.id());
+                    pending.cancel(message.id(), session);
                     return dedupe.release(message.conversationId(), message.senderId(), message.clientMsgId()).onFailure().recoverWithNull();
                 })
                 .onFailure().transform(e -> new FrameException(ErrorCode.SEND_FAILED,

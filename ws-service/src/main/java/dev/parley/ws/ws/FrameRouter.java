@@ -41,11 +41,12 @@ public class FrameRouter {
         ClientFrame frame;
         try {
             frame = decode(raw);
-            return dispatch(session, frame)
-                    .onFailure().recoverWithUni(e -> refuse(session, e, frame));
         } catch (RuntimeException e) {
             return refuse(session, e, null);
         }
+        // deferred: a refusal thrown while dispatching (e.g. too_many_in_flight) still names the frame's cmid
+        return Uni.createFrom().deferred(() -> dispatch(session, frame))
+                .onFailure().recoverWithUni(e -> refuse(session, e, frame));
     }
 
     private static ClientFrame decode(String raw) {

@@ -18,6 +18,7 @@ import dev.parley.devinfra.test.KafkaTestResource;
 import dev.parley.devinfra.test.RedisTestResource;
 import dev.parley.platform.auth.TokenCodec;
 import dev.parley.ws.config.PodIdentity;
+import dev.parley.ws.config.WsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -57,6 +58,8 @@ class ChatSocketTest {
     Pool pg;
     @Inject
     PodIdentity pod;
+    @Inject
+    WsConfig config;
     @Inject
     MeterRegistry metrics;
 
@@ -227,6 +230,32 @@ class ChatSocketTest {
             assertEquals("accepted", ack.status());
             assertNull(ack.seq());
             assertEquals(1, fixture.inbound(Set.of(conv), 1, WAIT).size());
+        }
+    }
+
+    @Test
+    void everyRetriedSendWaitingForItsEchoGetsOneAnswerAndTheWindowIsWholeAgain() {
+        // delivery-consumer stalled: no echo comes, every waiter gets "accepted" at the ack timeout
+        String conv = fixture.conversation("w-alice", "w-bob");
+        try (ChatClient alice = connect("w-alice", "a1")) {
+            alice.send(ClientFrame.send("retried", conv, "once"));
+            fixture.inbound(Set.of(conv), 1, WAIT);
+            alice.send(ClientFrame.send("retried", conv, "once"));
+            alice.send(ClientFrame.send("retried", conv, "once"));
+            List<ServerFrame> acks = alice.awaitCount(f -> "ack".equals(f.type()), 3, WAIT);
+            assertEquals(List.of("retried", "retried", "retried"), acks.stream().map(ServerFrame::cmid).toList());
+            assertEquals(1, acks.stream().map(ServerFrame::id).distinct().count(), "one message");
+
+            // the window is whole: as many sends as the limit allows are all taken, the next one is
+            // refused with its own cmid
+            int limit = config.inFlightLimit();
+            for (int i = 0; i <= limit; i++) {
+                alice.send(ClientFrame.send("w" + i, conv, "m" + i));
+            }
+            ServerFrame refused = alice.await(f -> "error".equals(f.type()), WAIT);
+            assertEquals(ErrorCode.TOO_MANY_IN_FLIGHT, refused.code());
+            assertEquals("w" + limit, refused.cmid());
+            assertEquals(limit, alice.awaitCount(f -> "ack".equals(f.type()) && f.cmid().startsWith("w"), limit, WAIT).size());
         }
     }
 
