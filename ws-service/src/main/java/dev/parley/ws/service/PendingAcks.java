@@ -53,7 +53,17 @@ public class PendingAcks {
                 .description("send accepted to sequenced ack (the whole pipeline round trip)").register(metrics);
     }
 
+    /** Waits for the echo of a message already durable in Kafka (a retry of an accepted send). */
     public void await(String messageId, ClientSession session, String cmid, String conv, long ts) {
+        startTimeout(messageId, register(messageId, session, cmid, conv, ts));
+    }
+
+    /**
+     * Waits for the echo of a message whose produce is still under way: the echo is caught from
+     * now on, but the "accepted" answer may only be given once Kafka acknowledged the write
+     * ({@link #startTimeout}); until then the send may still fail and be refused instead.
+     */
+    public Object register(String messageId, ClientSession session, String cmid, String conv, long ts) {
         Pending pending = new Pending(session, cmid, conv, ts);
         byMessageId.compute(messageId, (id, waiters) -> {
             List<Pending> list = waiters == null ? new ArrayList<>(1) : waiters;
@@ -62,6 +72,12 @@ public class PendingAcks {
             }
             return list;
         });
+        return pending;
+    }
+
+    /** Kafka holds the message: without an echo within the ack timeout, answer "accepted". */
+    public void startTimeout(String messageId, Object handle) {
+        Pending pending = (Pending) handle;
         pending.timerId = vertx.setTimer(config.ackTimeout().toMillis(), t -> {
             if (remove(messageId, pending)) {
                 pending.session.endSend();

@@ -79,10 +79,13 @@ public class SendService {
     }
 
     private Uni<Void> write(ClientSession session, ChatMessage message) {
-        pending.await(message.id(), session, message.clientMsgId(), message.conversationId(), message.sentAt());
+        // The echo may come back before the producer's callback: wait for it from now on, but
+        // answer "accepted" (durable) only once Kafka acknowledged the write.
+        Object waiter = pending.register(message.id(), session, message.clientMsgId(), message.conversationId(), message.sentAt());
         long start = System.nanoTime();
         return producer.send(message)
                 .onItem().invoke(() -> {
+                    pending.startTimeout(message.id(), waiter);
                     produceTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
                     accepted.increment();
                 })
