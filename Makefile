@@ -1,7 +1,7 @@
 # Parley — the two commands that matter: `make run` and `make test`.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test browser-check test-tools run stop clean infra infra-tools bench
+.PHONY: build test browser-check test-tools run stop clean infra infra-tools bench chaos soak
 
 ## build: compile and package every module (no tests)
 build: infra-tools
@@ -38,6 +38,19 @@ clean: stop
 bench: infra
 	$(MVN) -Pbench -Dsurefire.failIfNoSpecifiedTests=false install
 	@find . -path '*/target/bench/*.txt' -exec sh -c 'echo "== $$1"; cat "$$1"' _ {} \;
+
+## chaos: the fleet (own redis-server, two ws-service pods, gateway) at load, one fault at a time; one line per fault (docs/reliability.md)
+chaos: infra
+	@command -v redis-server >/dev/null || { echo "make chaos needs redis-server (apt-get install redis-server): the fleet restarts a Redis of its own"; exit 1; }
+	$(MVN) -Pchaos -pl system-tests -am verify; rc=$$?; \
+	  echo "== system-tests/target/chaos/chaos.txt"; grep -E '^[a-z]' system-tests/target/chaos/chaos.txt 2>/dev/null; exit $$rc
+
+## soak: 30 minutes at a steady load (SOAK_MINUTES=n shortens it), slopes of heap, RSS, connections, lag, p99 (docs/reliability.md)
+SOAK_MINUTES ?= 30
+soak: infra
+	@command -v redis-server >/dev/null || { echo "make soak needs redis-server (apt-get install redis-server)"; exit 1; }
+	$(MVN) -Psoak -pl system-tests -am verify -Dsoak.minutes=$(SOAK_MINUTES); rc=$$?; \
+	  cat system-tests/target/chaos/soak.txt 2>/dev/null; exit $$rc
 
 ## infra: local Redis and PostgreSQL up (installed from Debian packages when missing)
 infra:

@@ -29,20 +29,29 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final int port;
+    private final int controllerPort;
     private final Path dataDir;
-    private final Process process;
+    private final String heap;
+    /** Replaced by {@link #killAndRestart()}: the same broker (port, data directory) in a new process. */
+    private volatile Process process;
 
-    private KafkaBroker(int port, Path dataDir, Process process) {
+    private KafkaBroker(int port, int controllerPort, Path dataDir, String heap) {
         this.port = port;
+        this.controllerPort = controllerPort;
         this.dataDir = dataDir;
-        this.process = process;
+        this.heap = heap;
     }
 
     /** Formats {@code dataDir} if it is new, starts the broker and waits until it answers. */
     public static KafkaBroker start(int port, Path dataDir, String heap) {
+        KafkaBroker broker = new KafkaBroker(port, freePort(), dataDir, heap);
+        broker.launch();
+        return broker;
+    }
+
+    private void launch() {
         try {
             Files.createDirectories(dataDir);
-            int controllerPort = freePort();
             Path config = writeConfig(dataDir, port, controllerPort);
             String classpath = BrokerClasspath.read();
             Path logDir = dataDir.resolve("logs");
@@ -52,16 +61,34 @@ public final class KafkaBroker implements AutoCloseable {
                 runTool(classpath, logDir, "kafka.tools.StorageTool", "format", "-t", clusterId,
                         "-c", config.toString(), "--ignore-formatted");
             }
-            Process process = new ProcessBuilder(java(), "-Xms128m", "-Xmx" + heap, "-XX:+UseSerialGC",
+            process = new ProcessBuilder(java(), "-Xms128m", "-Xmx" + heap, "-XX:+UseSerialGC",
                     "-Dkafka.logs.dir=" + logDir, "-cp", classpath, "kafka.Kafka", config.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(logDir.resolve("broker.out").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("broker.out").toFile()))
                     .start();
-            KafkaBroker broker = new KafkaBroker(port, dataDir, process);
-            broker.awaitReady();
-            return broker;
+            awaitReady();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Kafka broker", e);
+        }
+    }
+
+    /**
+     * A broker crash and its restart: SIGKILL (no controlled shutdown, no log flush beyond what the
+     * OS already has), then the same broker again on the same ports and data directory, which
+     * recovers its logs as a restarted pod with its volume does. Returns once it answers again.
+     */
+    public void killAndRestart() {
+        kill();
+        launch();
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing the Kafka broker", e);
         }
     }
 
@@ -119,6 +146,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

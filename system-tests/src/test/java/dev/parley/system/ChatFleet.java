@@ -38,6 +38,9 @@ final class ChatFleet implements AutoCloseable {
     final String prefix = "sys" + UUID.randomUUID().toString().substring(0, 6);
     final String database = "parley_" + prefix;
     KafkaBroker kafka;
+    /** The fleet's own redis-server (chaos runs restart it empty), or null: the shared Redis, keys under {@link #prefix}. */
+    RedisServer redis;
+    private final boolean ownRedis;
     ServiceProcess persistence;
     ServiceProcess delivery;
     ServiceProcess wsA;
@@ -49,6 +52,12 @@ final class ChatFleet implements AutoCloseable {
     private final Postgres postgres = Postgres.local();
 
     ChatFleet() throws IOException {
+        this(false);
+    }
+
+    /** {@code ownRedis}: the fleet runs against a redis-server of its own, which a test may crash. */
+    ChatFleet(boolean ownRedis) throws IOException {
+        this.ownRedis = ownRedis;
         try {
             start();
         } catch (IOException | RuntimeException e) {
@@ -61,6 +70,11 @@ final class ChatFleet implements AutoCloseable {
         Path work = Files.createTempDirectory("parley-system-");
         kafka = KafkaBroker.start(KafkaBroker.freePort(), work.resolve("kafka"), "512m").stoppedWithThisJvm();
         env = isolatedEnv(kafka, postgres, prefix, database);
+        logs = Files.createDirectories(Path.of("target", "system-logs"));
+        if (ownRedis) {
+            redis = RedisServer.start(logs);
+            env.put("PARLEY_REDIS_URL", redis.url());
+        }
         env.put("PARLEY_JWT_SECRET", secret);
         // one Vert.x event loop per service, as the Deployments and `make run` give them: seven
         // processes share two cores here (docs/messaging.md, "One event loop per service")
@@ -73,7 +87,6 @@ final class ChatFleet implements AutoCloseable {
         // -Dbench.env.NAME=value: a setting for every service of a benchmark's fleet (e.g. a tuning to compare)
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.env."))
                 .forEach(k -> env.put(k.substring("bench.env.".length()), System.getProperty(k)));
-        logs = Files.createDirectories(Path.of("target", "system-logs"));
         persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(), env, logs).start();
         // persistence-consumer owns the schema: the others start once its migrations ran
         persistence.awaitReady(READY);
@@ -145,6 +158,13 @@ final class ChatFleet implements AutoCloseable {
         return copy;
     }
 
+    /** Every process of the fleet that is a service (not Kafka, not Redis), started so far. */
+    List<ServiceProcess> services() {
+        List<ServiceProcess> all = new java.util.ArrayList<>(List.of(persistence, delivery, wsA, wsB));
+        all.addAll(extras);
+        return all;
+    }
+
     ChatClient connect(ServiceProcess pod, String user, String device) {
         return ChatClient.connect(pod.wsUrl(), tokens.mint(user, null, Duration.ofMinutes(30)), device);
     }
@@ -178,6 +198,11 @@ final class ChatFleet implements AutoCloseable {
         return postgres.connect(postgres.jdbcUrl(database));
     }
 
+    /** The database of {@link #separateDatabase(String)} {@code name}. */
+    Connection db(String name) throws SQLException {
+        return postgres.connect(postgres.jdbcUrl(database + "_" + name));
+    }
+
     @Override
     public void close() {
         extras.forEach(ServiceProcess::stop);
@@ -191,6 +216,10 @@ final class ChatFleet implements AutoCloseable {
         }
         postgres.dropDatabase(database);
         extraDatabases.forEach(postgres::dropDatabase);
-        RedisKeyspace.deleteByPrefix(prefix + ":");
+        if (redis != null) {
+            redis.close();
+        } else if (!ownRedis) {
+            RedisKeyspace.deleteByPrefix(prefix + ":");
+        }
     }
 }

@@ -45,6 +45,8 @@ final class LoadClient {
     private volatile ClientWebSocket socket;
     private volatile boolean closing;
     private volatile boolean welcomed;
+    /** Reconnects after any close or failed connect, not only 1013 (chaos runs: pods, the gateway die). */
+    private final boolean reconnecting;
 
     private static final long WELCOME_TIMEOUT_MS = 15_000;
     private static final AtomicInteger RETRIED_WITHOUT_WELCOME = new AtomicInteger();
@@ -66,21 +68,32 @@ final class LoadClient {
         return counts;
     }
 
-    private LoadClient(WebSocketConnectOptions options, Consumer<ServerFrame> onFrame) {
+    private LoadClient(WebSocketConnectOptions options, Consumer<ServerFrame> onFrame, boolean reconnecting) {
         this.options = options;
         this.onFrame = onFrame;
+        this.reconnecting = reconnecting;
     }
 
     static LoadClient connect(String wsBase, String token, String device, Consumer<ServerFrame> onFrame) {
+        return connect(wsBase, token, device, onFrame, false);
+    }
+
+    /**
+     * {@code reconnecting}: like a real client, opens the connection again after a random backoff
+     * whenever it closes or a connect fails, until {@link #close()}; every new connection gets its
+     * own welcome frame, on which the owner syncs and resends what was not acknowledged.
+     */
+    static LoadClient connect(String wsBase, String token, String device, Consumer<ServerFrame> onFrame, boolean reconnecting) {
         URI uri = URI.create(wsBase + "/ws/chat?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&device=" + device);
         LoadClient client = new LoadClient(new WebSocketConnectOptions()
                 .setHost(uri.getHost())
                 .setPort(uri.getPort())
-                .setURI(uri.getRawPath() + "?" + uri.getRawQuery()), onFrame);
+                .setURI(uri.getRawPath() + "?" + uri.getRawQuery()), onFrame, reconnecting);
         try {
             client.open().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             return client;
         } catch (Exception e) {
+            client.closing = true; // no reconnect in the background of a client the caller never got
             throw new IllegalStateException("cannot connect " + uri.getHost() + ":" + uri.getPort() + " as " + device, e);
         }
     }
@@ -107,12 +120,17 @@ final class LoadClient {
             if (!welcomed && !closing && socket == ws) {
                 CLOSED_BEFORE_WELCOME.computeIfAbsent(String.valueOf(code), c -> new AtomicInteger()).incrementAndGet();
             }
-            if (!closing && code != null && code == ErrorCode.CLOSE_TRY_AGAIN_LATER) {
-                VERTX.setTimer(200 + ThreadLocalRandom.current().nextInt(800), t -> open());
+            if (!closing && socket == ws && (reconnecting || code != null && code == ErrorCode.CLOSE_TRY_AGAIN_LATER)) {
+                reopenLater();
             }
         });
         socket = ws;
-        return ws.connect(options).onSuccess(opened -> VERTX.setTimer(WELCOME_TIMEOUT_MS, t -> {
+        welcomed = false;
+        return ws.connect(options).onFailure(e -> {
+            if (reconnecting && !closing && socket == ws) {
+                reopenLater();
+            }
+        }).onSuccess(opened -> VERTX.setTimer(WELCOME_TIMEOUT_MS, t -> {
             if (!welcomed && !closing && socket == ws) {
                 // as a real client does: no welcome in time, so start over on a new connection
                 if (!ws.isClosed()) {
@@ -124,9 +142,21 @@ final class LoadClient {
         }));
     }
 
+    private void reopenLater() {
+        VERTX.setTimer(200 + ThreadLocalRandom.current().nextInt(800), t -> {
+            if (!closing) {
+                open();
+            }
+        });
+    }
+
     /** Sends without waiting (Vert.x queues the write on the socket's event loop, in call order). */
     void send(ClientFrame frame) {
-        socket.writeTextMessage(Json.write(frame));
+        try {
+            socket.writeTextMessage(Json.write(frame));
+        } catch (IllegalStateException e) {
+            // the connection just closed: a reconnecting client's owner resends after the next welcome
+        }
     }
 
     /** Closes without waiting for the server's close frame (many at once, nothing to wait for). */

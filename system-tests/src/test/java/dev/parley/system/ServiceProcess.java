@@ -133,6 +133,21 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Open sockets of the process (Linux /proc/PID/fd links to socket:[…]), or -1. */
+    long openSockets() {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** CPU time (user + system) the service used so far, in ms; -1 if unknown (Linux /proc, 100 ticks/s). */
     long cpuMillis() {
         try {
