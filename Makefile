@@ -77,13 +77,19 @@ NEED_KUBECTL = @command -v kubectl >/dev/null || { echo "$@ needs kubectl (Debia
 
 .PHONY: images kind-up argocd k8s-validate
 
-## images: container images parley/<service>:$(IMAGE_TAG) (JVM; NATIVE=1 builds native-micro images with the Mandrel builder container)
+## images: container images parley/<service>:$(IMAGE_TAG) with Docker (a running engine) or else Podman. JVM images
+## build FROM the project's own JRE base (scripts/base-image.sh, cached) unless BASE=published (the Dockerfiles'
+## pinned registry base); NATIVE=1 builds native-micro images with the Mandrel builder container
+BASE ?= local
+CONTAINER_ENGINE = $(shell docker info >/dev/null 2>&1 && echo docker || { command -v podman >/dev/null && echo podman; })
+export CONTAINERS_CONF ?= $(CURDIR)/scripts/containers/containers.conf
 images:
-	$(NEED_DOCKER)
+	@[ -n "$(CONTAINER_ENGINE)" ] || { echo "$@ needs a running Docker engine or Podman (apt-get install podman buildah runc debootstrap)"; exit 1; }
 	$(MVN) -DskipTests $(if $(NATIVE),-Pnative,) package -pl $(shell echo $(SERVICES) | tr ' ' ',') -am
-	@for s in $(SERVICES); do \
-	  echo "== parley/$$s:$(IMAGE_TAG)"; \
-	  docker build -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) $$s || exit 1; \
+	@base=""; if [ -z "$(NATIVE)" ] && [ "$(BASE)" = local ]; then base=$$(scripts/base-image.sh $(CONTAINER_ENGINE) | tail -1) || exit 1; fi; \
+	for s in $(SERVICES); do \
+	  echo "== parley/$$s:$(IMAGE_TAG) ($(CONTAINER_ENGINE)$${base:+, FROM $$base})"; \
+	  $(CONTAINER_ENGINE) build -q $${base:+--build-arg BASE_IMAGE=$$base} -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) $$s || exit 1; \
 	done
 
 ## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind
