@@ -21,9 +21,9 @@ browser-check: infra test-tools
 test-tools:
 	scripts/ensure-test-tools.sh
 
-## run: Redis, PostgreSQL, Kafka and the six services in the background; prints the URLs
-run: infra build
-	scripts/run.sh
+## run: Redis, PostgreSQL, Kafka and the six services in the background (built first when sources changed; after a crash only what died is started again); prints the URLs
+run: infra infra-tools
+	MVN="$(MVN)" scripts/run.sh
 
 ## stop: stops only what `make run` started (by pid)
 stop:

@@ -13,6 +13,25 @@ SERVICES="gateway:8080 ws-service:8081 delivery-consumer:8082 persistence-consum
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Build only when something changed since the last build: after a crash, `make run` restarts just
+# what died, in seconds. Stale = a service jar or dev-infra's classpath missing, or a source or pom
+# newer than the oldest jar.
+stale() {
+  local oldest="" jar
+  [ -f "$ROOT/dev-infra/target/runtime.classpath" ] || return 0
+  for entry in $SERVICES; do
+    jar="$ROOT/${entry%%:*}/target/quarkus-app/quarkus-run.jar"
+    [ -f "$jar" ] || return 0
+    if [ -z "$oldest" ] || [ "$jar" -ot "$oldest" ]; then oldest=$jar; fi
+  done
+  [ -n "$(find "$ROOT" -path "$ROOT/.run" -prune -o -path '*/target' -prune -o -path '*/node_modules' -prune -o \
+      \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$oldest" -print -quit)" ]
+}
+if stale; then
+  echo "sources changed since the last build: building (mvn -DskipTests install)"
+  ${MVN:-mvn -B -ntp} -DskipTests install
+fi
+
 scripts/ensure-infra.sh
 
 DEVINFRA_CP="$ROOT/dev-infra/target/classes:$(cat "$ROOT/dev-infra/target/runtime.classpath")"
@@ -41,7 +60,11 @@ for entry in $SERVICES; do
   if alive "$RUN/$svc.pid"; then echo "$svc: already running (pid $(cat "$RUN/$svc.pid"))"; continue; fi
   jar="$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
   [ -f "$jar" ] || { echo "$svc: $jar missing — run 'make build' first" >&2; exit 1; }
-  nohup java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$jar" > "$RUN/logs/$svc.log" 2>&1 < /dev/null &
+  # a stable name per process: the consumers are static members of their groups, so a restarted
+  # one takes its partitions back at once instead of after the session timeout
+  # the log of the run before (a crash's last words) is kept next to the new one
+  [ -s "$RUN/logs/$svc.log" ] && mv -f "$RUN/logs/$svc.log" "$RUN/logs/$svc.log.1"
+  PARLEY_CONSUMER_INSTANCE_ID="$svc-0" nohup java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$jar" > "$RUN/logs/$svc.log" 2>&1 < /dev/null &
   echo $! > "$RUN/$svc.pid"
   echo "$svc: started (pid $!)"
 done

@@ -277,9 +277,7 @@ function onFrame(f) {
     case 'welcome': {
       state.retry = 0;
       setStatus('on', 'online · ' + f.pod);
-      const convs = {};
-      for (const conv of state.msgs.keys()) convs[conv] = state.lastSeq.get(conv) || 0;
-      if (Object.keys(convs).length) send({ type: 'sync', convs: Object.fromEntries(Object.entries(convs).slice(0, 100)) });
+      syncAll();
       for (const [cmid, p] of state.pending) send({ type: 'send', cmid, conv: p.conv, body: p.body }); // same cmid: never stored twice
       send({ type: 'unread' });
       break;
@@ -346,6 +344,9 @@ function onFrame(f) {
     case 'reconnect':
       state.retry = 0;
       break;
+    case 'sync_needed': // the server may have missed events for us: catch up without reconnecting
+      syncAll();
+      break;
     case 'error':
       if (f.cmid && ['send_failed', 'unavailable', 'in_flight'].includes(f.code)) {
         const p = state.pending.get(f.cmid);
@@ -357,6 +358,13 @@ function onFrame(f) {
     default:
       break;
   }
+}
+
+/** Asks for everything after the last seq held, in each conversation this page knows. */
+function syncAll() {
+  const convs = {};
+  for (const conv of state.msgs.keys()) convs[conv] = state.lastSeq.get(conv) || 0;
+  if (Object.keys(convs).length) send({ type: 'sync', convs: Object.fromEntries(Object.entries(convs).slice(0, 100)) });
 }
 
 function showError(err) {

@@ -18,7 +18,7 @@ final class ChaosRun {
     }
 
     /** Send→first delivery above this counts as slowed by the fault (the machine is shared: generous). */
-    private static final long SLOW_MS = 2_000;
+    static final long SLOW_MS = 2_000;
     private static final Duration SETTLE = Duration.ofSeconds(120);
 
     private ChaosRun() {

@@ -87,12 +87,15 @@ final class ChatFleet implements AutoCloseable {
         // -Dbench.env.NAME=value: a setting for every service of a benchmark's fleet (e.g. a tuning to compare)
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.env."))
                 .forEach(k -> env.put(k.substring("bench.env.".length()), System.getProperty(k)));
-        persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(), env, logs).start();
+        // static group members, as pods are: a restarted consumer takes its partitions back at once
+        persistence = new ServiceProcess("persistence-consumer", KafkaBroker.freePort(),
+                with(env, "PARLEY_CONSUMER_INSTANCE_ID", "persistence-0"), logs).start();
         // persistence-consumer owns the schema: the others start once its migrations ran
         persistence.awaitReady(READY);
-        delivery = new ServiceProcess("delivery-consumer", KafkaBroker.freePort(), env, logs).start();
-        wsA = new ServiceProcess("ws-service", KafkaBroker.freePort(), withPod(env, "ws-a"), logs).start();
-        wsB = new ServiceProcess("ws-service", KafkaBroker.freePort(), withPod(env, "ws-b"), logs).start();
+        delivery = new ServiceProcess("delivery-consumer", KafkaBroker.freePort(),
+                with(env, "PARLEY_CONSUMER_INSTANCE_ID", "delivery-0"), logs).start();
+        wsA = new ServiceProcess("ws-service", KafkaBroker.freePort(), with(env, "PARLEY_WS_POD_ID", "ws-a"), logs).start();
+        wsB = new ServiceProcess("ws-service", KafkaBroker.freePort(), with(env, "PARLEY_WS_POD_ID", "ws-b"), logs).start();
         for (ServiceProcess s : List.of(delivery, wsA, wsB)) {
             s.awaitReady(READY);
         }
@@ -152,9 +155,9 @@ final class ChatFleet implements AutoCloseable {
         return Map.of("PARLEY_PG_URL", postgres.reactiveUrl(db), "PARLEY_PG_JDBC_URL", postgres.jdbcUrl(db));
     }
 
-    private static Map<String, String> withPod(Map<String, String> env, String pod) {
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
         Map<String, String> copy = new HashMap<>(env);
-        copy.put("PARLEY_WS_POD_ID", pod);
+        copy.put(name, value);
         return copy;
     }
 

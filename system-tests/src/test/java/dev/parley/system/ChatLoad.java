@@ -183,6 +183,7 @@ final class ChatLoad implements AutoCloseable {
                     }
                 }
                 case "msg" -> received(f.message(), false);
+                case "sync_needed" -> syncAll();
                 case "sync" -> {
                     if ("ok".equals(f.status())) {
                         f.messages().forEach(m -> received(m, true));

@@ -18,7 +18,7 @@ class DeliveryConsumerPlatformTest {
     @Test
     void readinessChecksEveryBackend() {
         ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check",
-                "Reactive PostgreSQL connections health check");
+                "Reactive PostgreSQL connections health check", "delivery inbound assignment");
     }
 
     @Test

@@ -16,7 +16,20 @@ public final class ServiceProbe {
     }
 
     /** Readiness is UP and includes a check with each of the given names (all of them UP). */
+    /**
+     * Ready, with these checks among its readiness checks. A service may take a few seconds after
+     * start to become ready (a consumer joins its group): it is given 30 s, then must be UP.
+     */
     public static void assertReadyWith(String... checkNames) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (given().when().get("/q/health/ready").statusCode() != 200 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))

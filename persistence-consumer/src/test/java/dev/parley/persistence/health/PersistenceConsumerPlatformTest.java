@@ -17,7 +17,8 @@ class PersistenceConsumerPlatformTest {
 
     @Test
     void readinessChecksEveryBackend() {
-        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check", "Reactive PostgreSQL connections health check");
+        ServiceProbe.assertReadyWith("Redis connection health check", "Kafka connection health check", "Reactive PostgreSQL connections health check",
+                "persistence sequenced assignment");
     }
 
     @Test

@@ -22,6 +22,13 @@ public interface WsConfig {
     @WithDefault("10s")
     Duration podTtl();
 
+    /**
+     * How often the pod checks that Redis still counts its delivery-channel subscription (a
+     * subscription ends silently when Redis restarts): the longest a pod stays deaf after that.
+     */
+    @WithDefault("1s")
+    Duration channelCheckInterval();
+
     /** Presence entries expire this long after the last heartbeat that refreshed them. */
     @WithDefault("30s")
     Duration presenceTtl();

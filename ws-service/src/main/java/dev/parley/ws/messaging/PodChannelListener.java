@@ -1,73 +1,43 @@
 package dev.parley.ws.messaging;
 
-import dev.parley.contracts.RedisKeys;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.chat.PodEvent;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.contracts.json.Json;
-import dev.parley.ws.config.PodIdentity;
 import dev.parley.ws.service.PendingAcks;
 import dev.parley.ws.ws.ClientSession;
 import dev.parley.ws.ws.ConnectionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.subscription.Cancellable;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Listens on this pod's own delivery channel and hands each event to the local connections of the
- * users it names. Redis pub/sub is at-most-once: a pod that was down misses events, and its
- * clients recover them by sync after reconnecting.
+ * Hands each event of this pod's delivery channel to the local connections of the users it names.
+ * Redis pub/sub is at-most-once: a pod that was down misses events, and its clients recover them by
+ * sync after reconnecting; {@link PodChannelSubscription} keeps the subscription alive and tells the
+ * clients to sync when the channel itself was lost.
  */
 @Singleton
 public class PodChannelListener {
 
     private static final Logger LOG = Logger.getLogger(PodChannelListener.class);
 
-    private final ReactiveRedisDataSource redis;
-    private final RedisKeys keys;
-    private final PodIdentity pod;
     private final ConnectionRegistry connections;
     private final PendingAcks pending;
     private final Counter pushed;
     private final Counter malformed;
     private final Timer deliveryLatency;
-    private Cancellable subscription;
 
-    public PodChannelListener(ReactiveRedisDataSource redis, RedisKeys keys, PodIdentity pod,
-            ConnectionRegistry connections, PendingAcks pending, MeterRegistry metrics) {
-        this.redis = redis;
-        this.keys = keys;
-        this.pod = pod;
+    public PodChannelListener(ConnectionRegistry connections, PendingAcks pending, MeterRegistry metrics) {
         this.connections = connections;
         this.pending = pending;
         this.pushed = Counter.builder("parley.ws.messages.pushed").description("message frames pushed to clients").register(metrics);
         this.malformed = Counter.builder("parley.ws.pod.events.malformed").register(metrics);
         this.deliveryLatency = Timer.builder("parley.ws.delivery.latency")
                 .description("server accept time to push on the recipient's pod").register(metrics);
-    }
-
-    void start(@Observes StartupEvent event) {
-        String channel = keys.podChannel(pod.podId());
-        subscription = redis.pubsub(String.class).subscribe(channel)
-                .onFailure().invoke(e -> LOG.warnf("pod channel %s failed: %s; resubscribing", channel, e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
-                .subscribe().with(this::onEvent);
-        LOG.infof("pod %s listening on %s", pod.podId(), channel);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (subscription != null) {
-            subscription.cancel();
-        }
     }
 
     /** Never throws: an exception here would end the subscription and deafen the pod. */

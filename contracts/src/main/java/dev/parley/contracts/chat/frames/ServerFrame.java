@@ -90,6 +90,12 @@ public record ServerFrame(
                 null, null, null, reason, null);
     }
 
+    /** The server may have missed events for this client (its pod's channel was lost): send {@code sync}. */
+    public static ServerFrame syncNeeded(String reason) {
+        return new ServerFrame("sync_needed", null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, reason, null);
+    }
+
     public static ServerFrame pong(long serverTime) {
         return new ServerFrame("pong", null, null, null, null, serverTime, null, null, null, null, null, null,
                 null, null, null, null, null);
