@@ -37,7 +37,7 @@ public class HttpEdge {
     }
 
     void install(@Observes Router router) {
-        router.route().order(-1000).handler(this::assignRequestId);
+        router.route().order(-1002).handler(this::assignRequestId); // before CanonicalPath (-1001), whose 404 carries it
         // Order -999 is the relays' (long-lived streams do not hold a request permit).
         router.route("/api/*").order(-998).handler(this::bounded);
     }
