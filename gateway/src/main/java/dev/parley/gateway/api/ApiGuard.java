@@ -88,7 +88,10 @@ public class ApiGuard {
         return authorization.substring(7).trim();
     }
 
-    /** The peer address; behind a trusted proxy enable quarkus.http.proxy.proxy-address-forwarding. */
+    /**
+     * The client's address: the peer's, or — when the peer is a trusted proxy (PARLEY_PROXY_FORWARDING,
+     * PARLEY_TRUSTED_PROXIES) — the one it forwarded; Vert.x resolves it before this is called.
+     */
     public static String clientIp(RoutingContext rc) {
         var address = rc.request().remoteAddress();
         return address == null ? "unknown" : address.hostAddress();

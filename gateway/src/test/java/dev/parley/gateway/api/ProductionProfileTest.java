@@ -4,13 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.contracts.RedisKeys;
 import dev.parley.devinfra.test.RedisTestResource;
 import dev.parley.gateway.support.FakePersistence;
 import dev.parley.gateway.support.Tokens;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +33,28 @@ class ProductionProfileTest {
     public static class Production implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // forwarding on, as behind the ingress, but the test's loopback address is no trusted proxy
             return Map.of("parley.gateway.dev-login.enabled", "false",
-                    "parley.gateway.max-concurrent-requests", "2");
+                    "parley.gateway.max-concurrent-requests", "2",
+                    "quarkus.http.proxy.proxy-address-forwarding", "true",
+                    "quarkus.http.proxy.allow-x-forwarded", "true",
+                    "quarkus.http.proxy.trusted-proxies", "10.244.0.0/16");
         }
+    }
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    RedisKeys keys;
+
+    @Test
+    void forwardedHeadersFromAPeerThatIsNoTrustedProxyAreIgnored() {
+        given().header("X-Forwarded-For", "203.0.113.66").header("Forwarded", "for=203.0.113.67")
+                .header("Authorization", Tokens.bearer("fwd-user")).get("/api/conversations/fwd-none")
+                .then().statusCode(org.hamcrest.Matchers.lessThan(500));
+        assertEquals(false, redis.key().exists(keys.rateLimit("ip", "203.0.113.66")), "no bucket for an address the client picked");
+        assertEquals(false, redis.key().exists(keys.rateLimit("ip", "203.0.113.67")), "nor from Forwarded");
+        assertEquals(true, redis.key().exists(keys.rateLimit("ip", "127.0.0.1")), "counted by its real address");
     }
 
     @Test
