@@ -1,7 +1,7 @@
 # Parley — the two commands that matter: `make run` and `make test`.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test browser-check test-tools run stop clean infra infra-tools bench chaos soak
+.PHONY: build test browser-check test-tools run stop clean infra infra-tools bench chaos soak redrive
 
 ## build: compile and package every module (no tests)
 build: infra-tools
@@ -51,6 +51,10 @@ soak: infra
 	@command -v redis-server >/dev/null || { echo "make soak needs redis-server (apt-get install redis-server)"; exit 1; }
 	$(MVN) -Psoak -pl system-tests -am verify -Dsoak.minutes=$(SOAK_MINUTES); rc=$$?; \
 	  cat system-tests/target/chaos/soak.txt 2>/dev/null; exit $$rc
+
+## redrive: dead letters back to their source topics (ARGS="--reason=<text> --from=<offset> --dry-run"; docs/messaging.md)
+redrive:
+	java -cp "dev-infra/target/classes:$$(cat dev-infra/target/runtime.classpath)" dev.parley.devinfra.DevInfraMain redrive $${PARLEY_KAFKA_BOOTSTRAP:-127.0.0.1:9092} $(ARGS)
 
 ## infra: local Redis and PostgreSQL up (installed from Debian packages when missing)
 infra:

@@ -10,7 +10,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code kafka <dir> <port>} starts the broker (left running in its own JVM), creates the
  *       fleet's topics, writes the broker's pid to {@code <dir>/kafka.pid} and exits;</li>
- *   <li>{@code databases <name>…} creates the named PostgreSQL databases if they do not exist.</li>
+ *   <li>{@code databases <name>…} creates the named PostgreSQL databases if they do not exist;</li>
+ *   <li>{@code redrive <bootstrap> [--from=<offset>] [--reason=<text>] [--dry-run]} re-drives dead
+ *       letters to their source topics ({@link DeadLetterRedrive}, {@code make redrive}).</li>
  * </ul>
  */
 public final class DevInfraMain {
@@ -32,8 +34,26 @@ public final class DevInfraMain {
             Postgres postgres = Postgres.local();
             Arrays.stream(args, 1, args.length).forEach(postgres::createDatabaseIfAbsent);
             System.out.println("PostgreSQL databases ready: " + String.join(", ", Arrays.asList(args).subList(1, args.length)));
+        } else if (args.length >= 2 && args[0].equals("redrive")) {
+            long from = 0;
+            String reason = null;
+            boolean dryRun = false;
+            for (String a : Arrays.asList(args).subList(2, args.length)) {
+                if (a.startsWith("--from=")) {
+                    from = Long.parseLong(a.substring(7));
+                } else if (a.startsWith("--reason=")) {
+                    reason = a.substring(9);
+                } else if (a.equals("--dry-run")) {
+                    dryRun = true;
+                } else {
+                    System.err.println("unknown option " + a);
+                    System.exit(2);
+                }
+            }
+            DeadLetterRedrive.Result r = DeadLetterRedrive.run(args[1], Topics.MESSAGES_DEAD_LETTER.name(), from, reason, dryRun);
+            System.out.printf("dead letters read %d, %s %d, skipped %d%n", r.read(), dryRun ? "would re-drive" : "re-driven", r.redriven(), r.skipped());
         } else {
-            System.err.println("usage: DevInfraMain kafka <dir> <port> | databases <name>...");
+            System.err.println("usage: DevInfraMain kafka <dir> <port> | databases <name>... | redrive <bootstrap> [--from=<offset>] [--reason=<text>] [--dry-run]");
             System.exit(2);
         }
     }

@@ -1,5 +1,6 @@
 package dev.parley.delivery.messaging;
 
+import dev.parley.contracts.DeadLetterHeaders;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -11,17 +12,12 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Sends a poison inbound record to {@code parley.messages.dlq}: the original key and value, the
- * reason in {@value #REASON}, and where it came from (topic, partition, offset) for a re-drive.
+ * Sends a poison inbound record to {@code parley.messages.dlq}: the original key and value, and
+ * the fleet's one set of dead-letter headers ({@link DeadLetterHeaders}: reason, group, source
+ * topic/partition/offset), so any dead letter can be re-driven by the same tool.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
-
-    public static final String REASON = "parley-dlq-reason";
-    public static final String SOURCE_TOPIC = "parley-dlq-topic";
-    public static final String SOURCE_PARTITION = "parley-dlq-partition";
-    public static final String SOURCE_OFFSET = "parley-dlq-offset";
-    public static final String CONSUMER_GROUP = "parley-dlq-group";
 
     private final MutinyEmitter<String> emitter;
 
@@ -31,14 +27,14 @@ public class DeadLetterPublisher {
 
     public Uni<Void> publish(String value, IncomingKafkaRecordMetadata<?, ?> source, String group, String reason) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON, bytes(reason));
-        headers.add(CONSUMER_GROUP, bytes(group));
         Object key = null;
         if (source != null) {
             key = source.getKey();
-            headers.add(SOURCE_TOPIC, bytes(source.getTopic()));
-            headers.add(SOURCE_PARTITION, bytes(Integer.toString(source.getPartition())));
-            headers.add(SOURCE_OFFSET, bytes(Long.toString(source.getOffset())));
+            DeadLetterHeaders.of(reason, group, source.getTopic(), source.getPartition(), source.getOffset())
+                    .forEach((name, v) -> headers.add(name, bytes(v)));
+        } else {
+            headers.add(DeadLetterHeaders.REASON, bytes(reason));
+            headers.add(DeadLetterHeaders.CONSUMER_GROUP, bytes(group));
         }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key == null ? null : key.toString())

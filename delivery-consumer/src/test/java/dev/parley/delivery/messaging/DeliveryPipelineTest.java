@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.contracts.ConsumerGroups;
+import dev.parley.contracts.DeadLetterHeaders;
 import dev.parley.contracts.RedisKeys;
 import dev.parley.contracts.Topics;
 import dev.parley.contracts.chat.ChatLimits;
@@ -357,11 +358,11 @@ class DeliveryPipelineTest {
         List<ConsumerRecord<String, String>> dead = kafka.read(DLQ, r -> conv.equals(r.key()), 2, WAIT);
         assertEquals(2, dead.size());
         assertEquals(notJson, dead.get(0).value());
-        assertTrue(header(dead.get(0), "parley-dlq-reason").startsWith("undecodable: "), header(dead.get(0), "parley-dlq-reason"));
+        assertTrue(header(dead.get(0), DeadLetterHeaders.REASON).startsWith("undecodable: "), header(dead.get(0), DeadLetterHeaders.REASON));
         assertEquals(missingBody, dead.get(1).value());
-        assertEquals("invalid: body is missing", header(dead.get(1), "parley-dlq-reason"));
-        assertEquals(kafka.topic(INBOUND), header(dead.get(1), "parley-dlq-topic"));
-        assertEquals(ConsumerGroups.DELIVERY, header(dead.get(1), "parley-dlq-group"));
+        assertEquals("invalid: body is missing", header(dead.get(1), DeadLetterHeaders.REASON));
+        assertEquals(kafka.topic(INBOUND), header(dead.get(1), DeadLetterHeaders.SOURCE_TOPIC));
+        assertEquals(ConsumerGroups.DELIVERY, header(dead.get(1), DeadLetterHeaders.CONSUMER_GROUP));
 
         List<ConsumerRecord<String, String>> out = kafka.read(SEQUENCED, r -> conv.equals(r.key()), 1, WAIT);
         assertEquals(List.of(valid.withSeq(1)), out.stream().map(r -> Json.read(r.value(), ChatMessage.class)).toList());

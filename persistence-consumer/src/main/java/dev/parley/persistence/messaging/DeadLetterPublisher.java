@@ -1,5 +1,7 @@
 package dev.parley.persistence.messaging;
 
+import dev.parley.contracts.ConsumerGroups;
+import dev.parley.contracts.DeadLetterHeaders;
 import dev.parley.persistence.service.IncomingRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -8,6 +10,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -15,15 +18,13 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends poison records to {@code parley.messages.dlq} with the original key and value and the
- * reason in header {@value #REASON_HEADER}. The returned Uni completes when Kafka acknowledged the
+ * fleet's one set of dead-letter headers ({@link DeadLetterHeaders}), so the same tool re-drives
+ * them as delivery-consumer's. The returned Uni completes when Kafka acknowledged the
  * write, so the source offset is committed only once the record is safe in the DLQ.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
 
-    public static final String REASON_HEADER = "parley-dlq-reason";
-    public static final String SOURCE_HEADER = "parley-dlq-source";
-    private static final int MAX_REASON_CHARS = 1000;
     private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
 
     private final MutinyEmitter<byte[]> emitter;
@@ -44,10 +45,10 @@ public class DeadLetterPublisher {
 
     private Uni<Void> publish(DeadLetter letter) {
         IncomingRecord r = letter.record();
-        String reason = letter.reason().length() > MAX_REASON_CHARS ? letter.reason().substring(0, MAX_REASON_CHARS) : letter.reason();
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(SOURCE_HEADER, (r.topic() + "/" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
+        Map<String, String> values = DeadLetterHeaders.of(letter.reason(), ConsumerGroups.PERSISTENCE, r.topic(), r.partition(), r.offset());
+        values.forEach((name, v) -> headers.add(name, v.getBytes(StandardCharsets.UTF_8)));
+        String reason = values.get(DeadLetterHeaders.REASON);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(r.key())
                 .withHeaders(headers)

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.contracts.ConsumerGroups;
+import dev.parley.contracts.DeadLetterHeaders;
 import dev.parley.contracts.Topics;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.json.Json;
@@ -222,8 +223,12 @@ class PersistencePipelineTest {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (byReason.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    var header = r.headers().lastHeader(DeadLetterPublisher.REASON_HEADER);
+                    var header = r.headers().lastHeader(DeadLetterHeaders.REASON);
                     assertTrue(header != null, "every dead letter carries a reason");
+                    assertEquals(ConsumerGroups.PERSISTENCE, new String(r.headers().lastHeader(DeadLetterHeaders.CONSUMER_GROUP).value(), StandardCharsets.UTF_8));
+                    assertEquals(topic(Topics.MESSAGES_SEQUENCED.name()),
+                            new String(r.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC).value(), StandardCharsets.UTF_8),
+                            "the source, for a re-drive, in the same headers as delivery-consumer's");
                     assertEquals("dlq-conv", r.key());
                     byReason.put(new String(header.value(), StandardCharsets.UTF_8), r.value());
                 }
