@@ -88,7 +88,7 @@ class ArgoCdTest {
         List<String> problems = new ArrayList<>();
         for (String overlay : Kustomize.OVERLAYS) {
             List<JsonNode> objects = Kustomize.overlay(overlay);
-            String ns = objects.get(0).path("metadata").path("namespace").asText();
+            String ns = ContractsTest.infra(objects).path("metadata").path("namespace").asText();
             boolean dest = elements(spec.path("destinations")).anyMatch(d -> d.path("name").asText().equals(overlay)
                     && d.path("namespace").asText().equals(ns));
             if (!dest) {
@@ -97,6 +97,14 @@ class ArgoCdTest {
             objects.forEach(o -> {
                 String apiVersion = o.path("apiVersion").asText();
                 String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+                if (Objects.kind(o).equals("Namespace")) {
+                    boolean allowed = elements(spec.path("clusterResourceWhitelist"))
+                            .anyMatch(w -> w.path("group").asText().equals("") && w.path("kind").asText().equals("Namespace"));
+                    if (!allowed || !Objects.name(o).equals(ns)) {
+                        problems.add(overlay + ": Namespace " + Objects.name(o) + " (allowed: " + allowed + ", the overlay's is " + ns + ")");
+                    }
+                    return;
+                }
                 boolean allowed = elements(spec.path("namespaceResourceWhitelist"))
                         .anyMatch(w -> w.path("group").asText().equals(group) && w.path("kind").asText().equals(Objects.kind(o)));
                 if (!allowed) {

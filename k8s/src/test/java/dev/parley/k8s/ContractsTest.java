@@ -162,9 +162,13 @@ class ContractsTest {
         String kafka = ofKind(objects, "Kafka").findFirst().map(Objects::name).orElseThrow();
         JsonNode listener = elements(ofKind(objects, "Kafka").findFirst().orElseThrow().path("spec").path("kafka").path("listeners"))
                 .filter(l -> !l.path("tls").asBoolean()).findFirst().orElseThrow();
-        assertEquals(kafka + "-kafka-bootstrap:" + listener.path("port").asInt(), data.path("PARLEY_KAFKA_BOOTSTRAP").asText());
+        // Namespace-qualified although the services share the namespace: KEDA dials the same address
+        // from namespace keda (everyAddressDialledFromOutsideTheNamespaceCarriesTheNamespace).
+        String ns = infra(objects).path("metadata").path("namespace").asText();
+        assertEquals(kafka + "-kafka-bootstrap." + ns + ".svc:" + listener.path("port").asInt(), data.path("PARLEY_KAFKA_BOOTSTRAP").asText());
 
         URI redis = URI.create(data.path("PARLEY_REDIS_URL").asText());
+        assertFalse(redis.getHost() == null, "PARLEY_REDIS_URL has a host");
         assertServicePort(objects, redis.getHost(), redis.getPort());
         assertServicePort(objects, data.path("PARLEY_PG_HOST").asText(), data.path("PARLEY_PG_PORT").asInt());
 
@@ -180,6 +184,53 @@ class ContractsTest {
         }
         assertFalse(dbs.isEmpty());
         dbs.forEach(db -> assertTrue(sql.contains("CREATE DATABASE " + db), "init script creates " + db));
+    }
+
+    /** host.namespace.svc[.cluster.local][:port], a comma-separated list of them for Kafka. */
+    private static final java.util.regex.Pattern QUALIFIED = java.util.regex.Pattern.compile(
+            "(?<svc>[a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.(?<ns>[a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.svc(\\.cluster\\.local)?(:\\d+)?");
+
+    /**
+     * KEDA's scalers run in the keda-operator pod (namespace keda), not next to the consumers: a short
+     * name like parley-kafka-bootstrap:9092 resolves only inside the fleet's namespace, so the scaler
+     * cannot connect, the ScaledObject stays Ready=False and no HPA is created. Every address such a
+     * component dials must be <service>.<namespace>.svc[:port]; where the overlay renders the Service
+     * itself (kind), it must be in the namespace named.
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyAddressDialledFromOutsideTheNamespaceCarriesTheNamespace(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
+        ofKind(objects, "ScaledObject").forEach(so -> elements(so.path("spec").path("triggers"))
+                .filter(t -> t.path("type").asText().equals("kafka"))
+                .forEach(t -> addresses.add(id(so) + "=" + t.path("metadata").path("bootstrapServers").asText())));
+        assertFalse(addresses.isEmpty(), "KEDA kafka triggers are rendered");
+        for (String entry : addresses) {
+            String where = entry.substring(0, entry.indexOf('='));
+            for (String address : entry.substring(entry.indexOf('=') + 1).split(",")) {
+                var m = QUALIFIED.matcher(address.strip());
+                if (!m.matches()) {
+                    problems.add(where + ": " + address + " is not <service>.<namespace>.svc[:port]; KEDA runs in namespace keda");
+                    continue;
+                }
+                Objects.find(objects, "Service", m.group("svc")).ifPresent(svc -> {
+                    if (!svc.path("metadata").path("namespace").asText().equals(m.group("ns"))) {
+                        problems.add(where + ": " + address + " names namespace " + m.group("ns") + ", the Service is in "
+                                + svc.path("metadata").path("namespace").asText());
+                    }
+                });
+                ofKind(objects, "Kafka").forEach(k -> {
+                    if (m.group("svc").equals(Objects.name(k) + "-kafka-bootstrap")
+                            && !k.path("metadata").path("namespace").asText().equals(m.group("ns"))) {
+                        problems.add(where + ": " + address + " names namespace " + m.group("ns") + ", Kafka " + Objects.name(k)
+                                + " is in " + k.path("metadata").path("namespace").asText());
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     private static void assertServicePort(List<JsonNode> objects, String host, int port) {

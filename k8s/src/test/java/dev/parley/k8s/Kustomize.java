@@ -24,9 +24,14 @@ final class Kustomize {
 
     /** Overlay name to its rendered objects; rendering once per JVM keeps the suite fast. */
     private static final Map<String, List<JsonNode>> CACHE = new ConcurrentHashMap<>();
+    /** Directory to what kubectl printed on stderr while rendering it (warnings; empty when clean). */
+    private static final Map<String, String> WARNINGS = new ConcurrentHashMap<>();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static final List<String> OVERLAYS = List.of("kind", "production");
+
+    /** Every directory that is rendered on its own: the overlays and the Argo CD objects. */
+    static final List<String> RENDERED = List.of("overlays/kind", "overlays/production", "argocd");
 
     private Kustomize() {
     }
@@ -45,14 +50,25 @@ final class Kustomize {
     }
 
     static List<JsonNode> render(String relativeDir) {
-        return CACHE.computeIfAbsent(relativeDir, d -> parse(run(k8sDir().resolve(d))));
+        return CACHE.computeIfAbsent(relativeDir, d -> {
+            var stderr = new StringBuilder();
+            List<JsonNode> objects = parse(run(k8sDir().resolve(d), stderr));
+            WARNINGS.put(d, stderr.toString());
+            return objects;
+        });
+    }
+
+    /** What kubectl printed on stderr while rendering the directory (it renders it if needed). */
+    static String warnings(String relativeDir) {
+        render(relativeDir);
+        return WARNINGS.get(relativeDir);
     }
 
     static String kubectl() {
         return System.getProperty("parley.kubectl", "kubectl");
     }
 
-    static String run(Path dir) {
+    static String run(Path dir, StringBuilder stderr) {
         ProcessBuilder pb = new ProcessBuilder(kubectl(), "kustomize", dir.toString());
         Process process;
         try {
@@ -64,7 +80,6 @@ final class Kustomize {
         }
         try {
             // stderr carries only warnings when rendering succeeds; read both streams fully.
-            var stderr = new StringBuilder();
             Thread err = new Thread(() -> {
                 try {
                     stderr.append(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -62,4 +62,27 @@ final class Objects {
     static Stream<JsonNode> containers(JsonNode workload) {
         return elements(workload.path("spec").path("template").path("spec").path("containers"));
     }
+
+    /**
+     * The literal environment of a workload's first container as the kubelet builds it: envFrom
+     * ConfigMaps in order (a later one wins), then env entries (they win over envFrom). Values from
+     * Secrets or the downward API are left out.
+     */
+    static Map<String, String> env(List<JsonNode> objects, JsonNode workload) {
+        Map<String, String> env = new TreeMap<>();
+        JsonNode c = containers(workload).findFirst().orElseThrow();
+        elements(c.path("envFrom")).forEach(ef -> find(objects, "ConfigMap", ef.path("configMapRef").path("name").asText())
+                .ifPresent(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()))));
+        elements(c.path("env")).forEach(e -> {
+            if (e.has("value")) {
+                env.put(e.path("name").asText(), e.path("value").asText());
+            } else {
+                JsonNode ref = e.path("valueFrom").path("configMapKeyRef");
+                env.remove(e.path("name").asText());
+                find(objects, "ConfigMap", ref.path("name").asText()).map(cm -> cm.path("data").path(ref.path("key").asText()))
+                        .filter(v -> !v.isMissingNode()).ifPresent(v -> env.put(e.path("name").asText(), v.asText()));
+            }
+        });
+        return env;
+    }
 }

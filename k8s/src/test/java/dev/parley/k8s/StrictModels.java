@@ -33,6 +33,7 @@ final class StrictModels {
             Map.entry("v1/Service", Service.class),
             Map.entry("v1/ServiceAccount", ServiceAccount.class),
             Map.entry("v1/Namespace", Namespace.class),
+            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
