@@ -5,7 +5,7 @@ import java.time.Duration;
 /** Limits of the chat protocol that more than one service enforces or relies on. */
 public final class ChatLimits {
 
-    /** Longest message body, in characters. */
+    /** Longest message body, in characters (code points, as PostgreSQL's char_length counts). */
     public static final int MAX_BODY_CHARS = 4000;
 
     /** Largest WebSocket text frame a client may send, in bytes. */

@@ -1,5 +1,7 @@
 package dev.parley.contracts.chat;
 
+import dev.parley.contracts.text.StorableText;
+
 /**
  * A chat message as it travels the pipeline. On {@code parley.messages.inbound} its {@code seq} is
  * 0; delivery-consumer assigns the dense per-conversation sequence (1, 2, 3, …) and publishes the
@@ -13,7 +15,8 @@ package dev.parley.contracts.chat;
  * @param senderPod     ws-service pod that accepted it; it always receives the sequenced echo,
  *                      which completes the sender's ack
  * @param clientMsgId   the sender's own id for the message, used to deduplicate client retries
- * @param body          text, at most {@link ChatLimits#MAX_BODY_CHARS} characters
+ * @param body          text, 1 to {@link ChatLimits#MAX_BODY_CHARS} characters (code points), storable
+ *                      everywhere ({@link StorableText})
  * @param sentAt        server time (epoch ms) when ws-service accepted it
  */
 public record ChatMessage(
@@ -45,11 +48,11 @@ public record ChatMessage(
         if (isBlank(clientMsgId)) {
             return "clientMsgId is missing";
         }
-        if (body == null || body.isEmpty()) {
-            return "body is missing";
-        }
-        if (body.length() > ChatLimits.MAX_BODY_CHARS) {
-            return "body longer than " + ChatLimits.MAX_BODY_CHARS + " characters";
+        // the same rules ws-service applied before it acknowledged the send: a record that fails
+        // them here was not written by ws-service
+        String text = StorableText.problem("body", body, ChatLimits.MAX_BODY_CHARS);
+        if (text != null) {
+            return text;
         }
         if (seq < 0) {
             return "seq is negative";

@@ -3,6 +3,7 @@ package dev.parley.gateway.api;
 import dev.parley.gateway.ratelimit.RateDecision;
 import dev.parley.gateway.service.Caller;
 import dev.parley.gateway.service.EdgeAdmission;
+import dev.parley.platform.auth.Credentials;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
@@ -42,7 +43,7 @@ public class ApiGuard {
         String ip = clientIp(rc);
         Uni<EdgeAdmission.Outcome> outcome = path.equals("/api/auth/dev-login")
                 ? admission.anonymous(ip, requestId)
-                : admission.admit(ip, bearer(request.getHeaderString("Authorization")), requestId);
+                : admission.admit(ip, Credentials.bearer(request.getHeaderString("Authorization")), requestId);
         return outcome.map(o -> {
             if (o.decision() != null) {
                 rc.put(DECISION_KEY, o.decision());
@@ -79,13 +80,6 @@ public class ApiGuard {
                 .header("RateLimit-Limit", o.decision().limit())
                 .header("RateLimit-Remaining", 0)
                 .build();
-    }
-
-    public static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return authorization.substring(7).trim();
     }
 
     /**

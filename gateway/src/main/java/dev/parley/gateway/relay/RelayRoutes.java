@@ -8,6 +8,7 @@ import dev.parley.gateway.routing.PodDirectory;
 import dev.parley.gateway.service.Caller;
 import dev.parley.gateway.service.EdgeAdmission;
 import dev.parley.contracts.chat.ChatHeaders;
+import dev.parley.platform.auth.Credentials;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  * user bucket) before anything is opened downstream:
  * <ul>
  *   <li>{@code /ws/chat?token=&device=} → the user's ws-service pod on the ring (the pod checks
- *       the token again);</li>
+ *       the token again: the query and the Authorization header go on as they came);</li>
  *   <li>{@code /api/cohorts/{id}/live?token=&lastEventId=} → seat-service's live WebSocket;</li>
  *   <li>{@code /api/cohorts/{id}/events?token=} → seat-service's SSE stream.</li>
  * </ul>
@@ -65,10 +66,15 @@ public class RelayRoutes {
             return;
         }
         URI pod = URI.create(route.get().url());
-        // The query (token, device) goes on as it came: ws-service authenticates the socket itself.
+        // The credential goes on as it came (the query with token and device, the Authorization
+        // header): ws-service authenticates the socket itself.
         String query = rc.request().query();
         WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(pod.getHost()).setPort(pod.getPort())
                 .setSsl("wss".equals(pod.getScheme())).setURI(pod.getRawPath() + (query == null ? "" : "?" + query));
+        String authorization = rc.request().getHeader("Authorization");
+        if (authorization != null) {
+            target.addHeader("Authorization", authorization);
+        }
         sockets.relay(rc, target);
     }
 
@@ -101,10 +107,7 @@ public class RelayRoutes {
         rc.request().pause();
         // Limiter answers arrive on the Redis client's thread; the request is served on its own.
         Context context = Vertx.currentContext();
-        String token = rc.queryParams().get("token");
-        if (token == null) {
-            token = ApiGuard.bearer(rc.request().getHeader("Authorization"));
-        }
+        String token = Credentials.token(rc.queryParams().get("token"), rc.request().getHeader("Authorization"));
         admission.admit(ApiGuard.clientIp(rc), token, HttpEdge.requestId(rc)).subscribe().with(o -> context.runOnContext(v -> {
             if (o.refusal() == null) {
                 then.accept(o.caller());

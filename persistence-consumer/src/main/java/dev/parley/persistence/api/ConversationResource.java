@@ -93,7 +93,7 @@ public class ConversationResource {
             throw Problem.badRequest("a JSON body {kind, title, members} is required");
         }
         try {
-            return Json.read(body, CreateRequest.class);
+            return Json.readStrict(body, CreateRequest.class);
         } catch (JsonDecodeException e) {
             throw Problem.badRequest("malformed body: " + e.getMessage());
         }

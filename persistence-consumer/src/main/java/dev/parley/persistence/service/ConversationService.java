@@ -3,6 +3,7 @@ package dev.parley.persistence.service;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.parley.contracts.chat.Conversation;
+import dev.parley.contracts.text.StorableText;
 import dev.parley.persistence.config.PersistenceConfig;
 import dev.parley.persistence.repository.ConversationRepository;
 import dev.parley.persistence.repository.ConversationRepository.Created;
@@ -131,13 +132,17 @@ public class ConversationService {
         throw Problem.badRequest("kind must be 'direct' or 'group'");
     }
 
+    /** Counted as the column's check constraint counts (char_length); refused before anything is written. */
     private static void checkTitle(String title) {
-        int chars = title.codePointCount(0, title.length());
-        if (chars < 1 || chars > MAX_TITLE_CHARS || title.isBlank()) {
-            throw Problem.badRequest("title must have 1 to " + MAX_TITLE_CHARS + " characters and not be blank");
+        String problem = StorableText.problem("title", title, MAX_TITLE_CHARS);
+        if (problem != null) {
+            throw Problem.badRequest(problem);
         }
         if (title.codePoints().anyMatch(Character::isISOControl)) {
             throw Problem.badRequest("title must not contain control characters");
+        }
+        if (!StorableText.isVisible(title)) {
+            throw Problem.badRequest("title must have a visible character (not only spaces or format characters)");
         }
     }
 }

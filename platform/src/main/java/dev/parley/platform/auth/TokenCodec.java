@@ -4,6 +4,7 @@ import dev.parley.contracts.AuthTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -24,6 +25,15 @@ import org.jose4j.lang.JoseException;
 public final class TokenCodec {
 
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+    /**
+     * A compact JWS and nothing else: three non-empty base64url segments (no padding). jose4j's
+     * base64url decoder skips characters outside the alphabet, so a valid token with bytes appended
+     * (a NUL, unicode, spaces) would otherwise still verify; the shape is checked first.
+     */
+    private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    /** Far above any token minted here (about 300 characters); longer input is refused unparsed. */
+    public static final int MAX_TOKEN_CHARS = 4096;
 
     private final HmacKey key;
     private final JwtConsumer consumer;
@@ -68,10 +78,16 @@ public final class TokenCodec {
         }
     }
 
-    /** The verified identity, or {@link InvalidTokenException} saying why the token is refused. */
+    /**
+     * The verified identity, or {@link InvalidTokenException} saying why the token is refused. The
+     * token must be exactly a compact JWS: nothing before, after or inside it is trimmed or skipped.
+     */
     public VerifiedToken verify(String token) {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException("token missing");
+        }
+        if (token.length() > MAX_TOKEN_CHARS || !COMPACT_JWS.matcher(token).matches()) {
+            throw new InvalidTokenException("token malformed");
         }
         try {
             JwtClaims claims = consumer.processToClaims(token);

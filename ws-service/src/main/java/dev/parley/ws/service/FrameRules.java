@@ -2,6 +2,7 @@ package dev.parley.ws.service;
 
 import dev.parley.contracts.chat.ChatLimits;
 import dev.parley.contracts.chat.frames.ErrorCode;
+import dev.parley.contracts.text.StorableText;
 import java.util.regex.Pattern;
 
 /** Field checks shared by the frame handlers. */
@@ -26,12 +27,14 @@ final class FrameRules {
         return cmid;
     }
 
+    /** Refused here, before the ack, whatever a later store would refuse (see {@link StorableText}). */
     static String body(String body, String conv) {
         if (body == null || body.isBlank()) {
             throw new FrameException(ErrorCode.INVALID, "body is required", conv);
         }
-        if (body.length() > ChatLimits.MAX_BODY_CHARS) {
-            throw new FrameException(ErrorCode.INVALID, "body longer than " + ChatLimits.MAX_BODY_CHARS + " characters", conv);
+        String problem = StorableText.problem("body", body, ChatLimits.MAX_BODY_CHARS);
+        if (problem != null) {
+            throw new FrameException(ErrorCode.INVALID, problem, conv);
         }
         return body;
     }

@@ -56,7 +56,7 @@ public class FrameRouter {
         }
         ClientFrame frame;
         try {
-            frame = Json.read(raw, ClientFrame.class);
+            frame = Json.readStrict(raw, ClientFrame.class);
         } catch (JsonDecodeException e) {
             throw new FrameException(ErrorCode.MALFORMED, e.getMessage(), null);
         }

@@ -1,5 +1,6 @@
 package dev.parley.ws.ws;
 
+import dev.parley.platform.auth.Credentials;
 import dev.parley.platform.auth.TokenCodec;
 import dev.parley.ws.service.PodLifecycle;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -37,11 +38,7 @@ public class TokenUpgradeCheck implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(503);
         }
         var request = context.httpRequest();
-        String token = request.getParam("token");
-        String authorization = request.getHeader("Authorization");
-        if (token == null && authorization != null && authorization.startsWith("Bearer ")) {
-            token = authorization.substring("Bearer ".length());
-        }
+        String token = Credentials.token(request.getParam("token"), request.getHeader("Authorization"));
         String device = request.getParam("device");
         if (device != null && !DEVICE_ID.matcher(device).matches()) {
             return reject(400, "invalid_request", "device must be 1-64 characters of [A-Za-z0-9._-]");
