@@ -137,12 +137,28 @@ public class SeatService {
             if (!req.deadline().isAfter(opens)) {
                 throw SeatException.invalid("deadline", "deadline must be after opensAt");
             }
-            Cohort c = new Cohort(newId(), owner, req.title(), req.seats(), opens, req.deadline(), null, false, (int) ttl, now);
+            Cohort c = new Cohort(newId(), owner, req.title(), req.seats(), opens, req.deadline(), null, false, (int) ttl, now, 0);
+            // All or nothing: if seeding Redis or reading the new cohort back fails, the cohort is
+            // removed again before the error is answered; the event goes out only on success.
             return repo.insertCohort(c, seatLabels)
-                    .chain(() -> rebuild(c.id()))
-                    .invoke(() -> events.publishQuietly(SeatEvent.timing("cohort-created", c.id().toString(), c.deadline().toEpochMilli(), null, nowMs)))
-                    .chain(() -> view(c.id()));
+                    .chain(() -> rebuild(c.id()).chain(() -> view(c.id()))
+                            .onFailure().call(e -> discard(c.id(), e)))
+                    .invoke(() -> events.publishQuietly(SeatEvent.timing("cohort-created", c.id().toString(), c.deadline().toEpochMilli(), null, nowMs)));
         });
+    }
+
+    /** Undoes a creation that failed after its row was written: the row (and its seats), Redis, caches. */
+    private Uni<Void> discard(UUID id, Throwable why) {
+        LOG.warnf("cohort %s could not be set up (%s); removing it", id, why.getMessage());
+        live.remove(id);
+        known.remove(id);
+        labels.remove(id);
+        List<String> cohortKeys = new ArrayList<>(scripts.cohortKeys(id.toString()));
+        cohortKeys.add(keys.cohort(id.toString(), "log"));
+        return repo.deleteCohort(id)
+                .chain(() -> redis.execute("DEL", cohortKeys.toArray(String[]::new)))
+                .onFailure().invoke(e -> LOG.errorf("cohort %s: the undo of its failed creation failed: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     public Uni<Cohort> cohort(UUID id) {
@@ -274,14 +290,43 @@ public class SeatService {
                 Instant d = deadline;
                 Instant p = paused;
                 boolean cl = closed;
-                return repo.updateTiming(id, d, p, cl)
-                        .chain(() -> scripts.cohort(Script.TIMING, id.toString(),
-                                List.of(String.valueOf(d.toEpochMilli()), p == null ? "0" : String.valueOf(p.toEpochMilli()), cl ? "1" : "0")))
+                long version = c.timingVersion();
+                // All or nothing: PostgreSQL commits over the version this change was computed from
+                // (a concurrent change is a 409); if Redis or the answer then fails, both are put
+                // back before the error is answered. The event goes out only on success.
+                return repo.updateTiming(id, version, version + 1, d, p, cl)
+                        .chain(changed -> {
+                            if (!changed) {
+                                throw SeatException.conflict("concurrent-change", "Changed meanwhile",
+                                        "the countdown was changed by another request; read it and try again");
+                            }
+                            return applyTiming(id, d, p, cl).chain(() -> view(id))
+                                    .onFailure().call(e -> undoTiming(c, version + 1, e));
+                        })
                         .invoke(() -> events.publishQuietly(SeatEvent.timing(event, id.toString(), d.toEpochMilli(),
-                                p == null ? null : p.toEpochMilli(), nowMs)))
-                        .chain(() -> view(id));
+                                p == null ? null : p.toEpochMilli(), nowMs)));
             });
         });
+    }
+
+    private Uni<Void> applyTiming(UUID id, Instant deadline, Instant paused, boolean closed) {
+        return scripts.cohort(Script.TIMING, id.toString(), List.of(String.valueOf(deadline.toEpochMilli()),
+                paused == null ? "0" : String.valueOf(paused.toEpochMilli()), closed ? "1" : "0")).replaceWithVoid();
+    }
+
+    /**
+     * Puts a cohort's timing back to {@code before} after a change failed past its commit: in
+     * PostgreSQL only if no other change came after it, and in Redis by dropping the live state so
+     * the next operation rebuilds it from PostgreSQL (holds and seats are rebuilt; a waiting room
+     * is lost, as after a Redis loss).
+     */
+    private Uni<Void> undoTiming(Cohort before, long failedVersion, Throwable why) {
+        UUID id = before.id();
+        LOG.warnf("cohort %s: timing change failed after its commit (%s); undoing it", id, why.getMessage());
+        return repo.updateTiming(id, failedVersion, failedVersion + 1, before.deadline(), before.pausedAt(), before.closed())
+                .chain(() -> redis.execute("DEL", keys.cohort(id.toString(), "meta")))
+                .onFailure().invoke(e -> LOG.errorf("cohort %s: the undo of a failed timing change failed: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     // ---------------------------------------------------------------- seats
