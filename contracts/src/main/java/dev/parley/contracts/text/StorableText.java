@@ -30,7 +30,7 @@ public final class StorableText {
      */
     public static String problem(String field, String value, int maxChars) {
         if (value == null || value.isEmpty()) {
-            return field + " is required";
+            return field + " is missing";
         }
         if (value.indexOf('\u0000') >= 0) {
             return field + " must not contain U+0000 (NUL)";
