@@ -2,7 +2,7 @@
 //   node dashboard-check.mjs [baseUrl] [screenshot]   (scripts/browser-checks.sh runs it)
 // Browser: Debian chromium (never a downloaded one).
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const base = process.argv[2] || 'http://127.0.0.1:8085';
@@ -24,8 +24,13 @@ try {
   const rows = await page.locator('#services tbody tr').count();
   if (rows < 1) fail('no service rows');
   if ((await page.textContent('#conn')) !== 'live') fail('SSE not live');
-  // Inject 30 % errors with synthetic traffic into metrics-service itself and watch the alert appear.
+  // Without an operator's token the switch is refused.
   await page.selectOption('#fault-service', 'metrics-service');
+  await page.click('#fault button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#fault-result').textContent.startsWith('refused'), null, { timeout: 5000 });
+  // Inject 30 % errors with synthetic traffic into metrics-service itself and watch the alert appear.
+  const token = readFileSync(new URL('../.run/operator-token', import.meta.url), 'utf8').trim();
+  await page.fill('#fault-token', token);
   await page.click('#fault button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#fault-result').textContent.startsWith('fault on'), null, { timeout: 5000 });
   // the alert of the injected fault itself, not any P1 the fleet may have at that moment

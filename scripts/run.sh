@@ -44,9 +44,12 @@ else
 fi
 
 export PARLEY_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-# A token secret of this installation's own (gateway mints, ws-service verifies); never in git.
+# A token secret of this installation's own (access tokens and the internal tokens derived from
+# it: gateway, ws-service, persistence-consumer, seat-service, metrics-service); never in git.
 [ -s "$RUN/jwt-secret" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$RUN/jwt-secret")
 export PARLEY_JWT_SECRET="$(cat "$RUN/jwt-secret")"
+# An operator's token for this installation (the dashboard's fault switch, POST /internal/drain).
+java -cp "$DEVINFRA_CP" dev.parley.devinfra.DevInfraMain operator-token "$RUN/jwt-secret" "$RUN/operator-token"
 # The local fleet offers the demo login (off by default, i.e. in production).
 export PARLEY_DEV_LOGIN=true
 # Traces go to metrics-service's OTLP receiver (HTTP/protobuf), which draws the request waterfall.

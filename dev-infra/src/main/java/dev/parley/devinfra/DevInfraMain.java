@@ -1,9 +1,14 @@
 package dev.parley.devinfra;
 
+import dev.parley.contracts.Roles;
 import dev.parley.contracts.Topics;
+import dev.parley.platform.auth.TokenCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The launcher behind {@code make run}:
@@ -12,7 +17,9 @@ import java.util.Arrays;
  *       fleet's topics, writes the broker's pid to {@code <dir>/kafka.pid} and exits;</li>
  *   <li>{@code databases <name>…} creates the named PostgreSQL databases if they do not exist;</li>
  *   <li>{@code redrive <bootstrap> [--from=<offset>] [--reason=<text>] [--dry-run]} re-drives dead
- *       letters to their source topics ({@link DeadLetterRedrive}, {@code make redrive}).</li>
+ *       letters to their source topics ({@link DeadLetterRedrive}, {@code make redrive});</li>
+ *   <li>{@code operator-token <secret-file> <out-file>} mints a 12-hour access token with the
+ *       operator role for this installation (the dashboard's fault switch, a pod drain).</li>
  * </ul>
  */
 public final class DevInfraMain {
@@ -52,8 +59,16 @@ public final class DevInfraMain {
             }
             DeadLetterRedrive.Result r = DeadLetterRedrive.run(args[1], Topics.MESSAGES_DEAD_LETTER.name(), from, reason, dryRun);
             System.out.printf("dead letters read %d, %s %d, skipped %d%n", r.read(), dryRun ? "would re-drive" : "re-driven", r.redriven(), r.skipped());
+        } else if (args.length == 3 && args[0].equals("operator-token")) {
+            String secret = Files.readString(Path.of(args[1])).strip();
+            String token = new TokenCodec(secret).mint("operator", "Operator", List.of(Roles.OPERATOR), Duration.ofHours(12));
+            Path out = Path.of(args[2]);
+            Files.writeString(out, token);
+            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
+            System.out.println("operator token (12 h) in " + out);
         } else {
-            System.err.println("usage: DevInfraMain kafka <dir> <port> | databases <name>... | redrive <bootstrap> [--from=<offset>] [--reason=<text>] [--dry-run]");
+            System.err.println("usage: DevInfraMain kafka <dir> <port> | databases <name>... | redrive <bootstrap> [--from=<offset>] [--reason=<text>] [--dry-run]"
+                    + " | operator-token <secret-file> <out-file>");
             System.exit(2);
         }
     }

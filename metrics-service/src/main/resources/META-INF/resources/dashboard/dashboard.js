@@ -143,13 +143,21 @@ $('fault').addEventListener('submit', async (e) => {
     syntheticRps: Number($('fault-rps').value),
     durationSeconds: Number($('fault-seconds').value),
   };
-  const r = await fetch('/api/faults', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch('/api/faults', { method: 'POST', headers: { 'Content-Type': 'application/json', ...operator() }, body: JSON.stringify(body) });
   const j = await r.json();
   $('fault-result').textContent = r.ok ? `fault on ${j.service} until ${j.until}` : `refused: ${j.detail}`;
 });
 $('fault-clear').addEventListener('click', async () => {
-  const r = await fetch('/api/faults/' + encodeURIComponent($('fault-service').value), { method: 'DELETE' });
+  const r = await fetch('/api/faults/' + encodeURIComponent($('fault-service').value), { method: 'DELETE', headers: operator() });
   $('fault-result').textContent = r.ok ? 'cleared' : 'clear failed';
 });
+
+// The fault switch is for operators: their token stays in this tab (sessionStorage), never in a URL.
+$('fault-token').value = sessionStorage.getItem('parley.operator') || '';
+$('fault-token').addEventListener('change', () => sessionStorage.setItem('parley.operator', $('fault-token').value.trim()));
+function operator() {
+  const token = $('fault-token').value.trim();
+  return token ? { Authorization: 'Bearer ' + token } : {};
+}
 
 connect();

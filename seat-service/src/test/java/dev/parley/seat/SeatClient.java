@@ -1,17 +1,32 @@
 package dev.parley.seat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.contracts.Roles;
 import dev.parley.contracts.json.Json;
+import dev.parley.platform.auth.InternalTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** Test-side HTTP client (JDK HttpClient) for the seat API; asynchronous for the rush. */
+/**
+ * Test-side HTTP client (JDK HttpClient) for the seat API; asynchronous for the rush. Calls are
+ * made as the gateway makes them, with an internal token for seat-service naming the user.
+ */
 public final class SeatClient {
+
+    /** The test profile's token secret. */
+    public static final String SECRET = "test-only-secret-0123456789abcdef012";
+    private static final InternalTokens CREDENTIALS = new InternalTokens(SECRET);
+
+    /** The {@code Authorization} value the gateway would send for {@code user}. */
+    public static String credential(String user) {
+        return CREDENTIALS.authorization("seat-service", user, Set.of(Roles.MEMBER));
+    }
 
     public record Reply(int status, JsonNode body, String retryAfter, String contentType) {
         public String text(String field) {
@@ -32,7 +47,7 @@ public final class SeatClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (user != null) {
-            b.header("X-Parley-User", user);
+            b.header("Authorization", credential(user));
         }
         if (idemKey != null) {
             b.header("Idempotency-Key", idemKey);

@@ -1,7 +1,6 @@
 package dev.parley.system;
 
 import dev.parley.contracts.Topics;
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.json.Json;
 import dev.parley.devinfra.KafkaBroker;
 import dev.parley.devinfra.Postgres;
@@ -33,7 +32,7 @@ final class ChatFleet implements AutoCloseable {
     static final Duration READY = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final String secret = "system-test-secret-" + UUID.randomUUID();
+    final String secret = FleetSecrets.JWT;
     final TokenCodec tokens = new TokenCodec(secret);
     final String prefix = "sys" + UUID.randomUUID().toString().substring(0, 6);
     final String database = "parley_" + prefix;
@@ -75,7 +74,6 @@ final class ChatFleet implements AutoCloseable {
             redis = RedisServer.start(logs);
             env.put("PARLEY_REDIS_URL", redis.url());
         }
-        env.put("PARLEY_JWT_SECRET", secret);
         // one Vert.x event loop per service, as the Deployments and `make run` give them: seven
         // processes share two cores here (docs/messaging.md, "One event loop per service")
         env.put("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE", "1");
@@ -115,6 +113,7 @@ final class ChatFleet implements AutoCloseable {
         env.put("PARLEY_PG_URL", postgres.reactiveUrl(database));
         env.put("PARLEY_PG_JDBC_URL", postgres.jdbcUrl(database));
         env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        env.put("PARLEY_JWT_SECRET", FleetSecrets.JWT);
         return env;
     }
 
@@ -183,7 +182,7 @@ final class ChatFleet implements AutoCloseable {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(persistence.baseUrl() + "/conversations"))
                     .header("Content-Type", "application/json")
-                    .header(ChatHeaders.USER, creator)
+                    .header("Authorization", FleetSecrets.internal("persistence-consumer", creator))
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201 && r.statusCode() != 200) {
                 throw new AssertionError("create conversation: " + r.statusCode() + " " + r.body());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.chat.frames.ClientFrame;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.contracts.json.Json;
@@ -336,7 +335,9 @@ class GatewayScenariosBenchmark {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             if (direct) {
-                b.header(ChatHeaders.USER, user);
+                // the credential the gateway would mint for the service the path belongs to
+                String service = URI.create(url).getPath().startsWith("/cohorts") ? "seat-service" : "persistence-consumer";
+                b.header("Authorization", FleetSecrets.internal(service, user));
             } else {
                 b.header("Authorization", "Bearer " + tokens.computeIfAbsent(user, this::login));
             }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.json.Json;
 import dev.parley.devinfra.KafkaBroker;
 import dev.parley.devinfra.Postgres;
@@ -157,7 +156,7 @@ class SeatReplicasTest {
     private static CompletableFuture<Answer> postAsync(ServiceProcess replica, String path, String user, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(replica.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))
-                .header(ChatHeaders.USER, user)
+                .header("Authorization", FleetSecrets.internal("seat-service", user))
                 .header("Idempotency-Key", UUID.randomUUID().toString());
         if (body == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
@@ -170,7 +169,7 @@ class SeatReplicasTest {
 
     private static JsonNode get(ServiceProcess replica, String path, String user) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(replica.baseUrl() + path))
-                .header(ChatHeaders.USER, user).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", FleetSecrets.internal("seat-service", user)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return Json.read(r.body(), JsonNode.class);
     }
@@ -189,7 +188,8 @@ class SeatReplicasTest {
         static Watcher open(ServiceProcess replica, String cohort, String user) {
             Watcher w = new Watcher(user + "@" + replica.port());
             w.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create(replica.wsUrl() + "/cohorts/" + cohort + "/live?user=" + user), w).join();
+                    .header("Authorization", FleetSecrets.internal("seat-service", user))
+                    .buildAsync(URI.create(replica.wsUrl() + "/cohorts/" + cohort + "/live"), w).join();
             // the first frame is the status snapshot: the subscription is live
             Deadline.within(Duration.ofSeconds(10), () -> assertTrue(!w.events.isEmpty(), w.name + " got no snapshot"));
             return w;

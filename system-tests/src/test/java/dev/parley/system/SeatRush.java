@@ -1,7 +1,6 @@
 package dev.parley.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -122,7 +121,7 @@ final class SeatRush {
         String text = "";
         while (System.nanoTime() < deadline) {
             HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(seats.baseUrl() + path)).timeout(Duration.ofSeconds(15))
-                    .header(ChatHeaders.USER, user).header("Idempotency-Key", key);
+                    .header("Authorization", FleetSecrets.internal("seat-service", user)).header("Idempotency-Key", key);
             r = body == null ? r.POST(HttpRequest.BodyPublishers.noBody())
                     : r.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
             try {

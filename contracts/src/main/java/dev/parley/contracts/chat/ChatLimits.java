@@ -11,6 +11,9 @@ public final class ChatLimits {
     /** Largest WebSocket text frame a client may send, in bytes. */
     public static final int MAX_FRAME_BYTES = 16 * 1024;
 
+    /** Above this (bytes, a whole message), the connection is closed with 1009 instead of answered. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
     /** How long messages stay in the Redis hot window (history beyond comes from PostgreSQL). */
     public static final Duration HOT_WINDOW = Duration.ofDays(7);
 

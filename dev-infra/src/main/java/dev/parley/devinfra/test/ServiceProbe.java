@@ -1,6 +1,7 @@
 package dev.parley.devinfra.test;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -47,7 +48,8 @@ public final class ServiceProbe {
      * expects its duration in the SLO-bucketed HTTP server histogram.
      */
     public static void assertPrometheusWithSloBuckets() {
-        given().when().get("/no-such-resource").then().statusCode(404);
+        // 404, or 401 where every request needs a credential first (persistence-consumer, seat-service)
+        given().when().get("/no-such-resource").then().statusCode(anyOf(equalTo(404), equalTo(401)));
         given().accept("text/plain").when().get("/q/metrics")
                 .then().statusCode(200)
                 .contentType(containsString("text/plain"))

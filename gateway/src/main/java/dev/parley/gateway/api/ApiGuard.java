@@ -16,7 +16,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 /**
  * Guards every /api call through {@link EdgeAdmission} (IP bucket, bearer token — except for the
  * login endpoint — user bucket). The verified caller is put in the routing context for the
- * resources; a client-sent X-Parley-User never goes anywhere.
+ * resources, which call downstream services with an internal token for that user; no client header
+ * carries identity anywhere.
  */
 public class ApiGuard {
 

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * The seat API for clients, in front of seat-service's /cohorts: the caller is the verified token
- * subject (seat-service trusts X-Parley-User, so only the gateway may set it), Idempotency-Key and
- * the query string go through, and only the shapes seat-service serves are forwarded. The live
- * streams (SSE /events, WebSocket /live) are relayed by {@code relay.SeatStreams}.
+ * subject (sent as an internal token only seat-service accepts), Idempotency-Key and the query
+ * string go through, and only the shapes seat-service serves are forwarded. The live streams (SSE
+ * /events, WebSocket /live) are relayed by {@code relay.RelayRoutes}.
  */
 @Path("/api/cohorts")
 public class CohortResource {

@@ -2,6 +2,7 @@ package dev.parley.gateway.client;
 
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.service.Caller;
+import dev.parley.platform.auth.InternalTokens;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -25,8 +26,8 @@ public class PersistenceClient {
 
     private final Downstream persistence;
 
-    public PersistenceClient(WebClient client, GatewayConfig config) {
-        this.persistence = new Downstream("persistence-consumer", client, config.persistenceUrl());
+    public PersistenceClient(WebClient client, GatewayConfig config, InternalTokens credentials) {
+        this.persistence = new Downstream("persistence-consumer", client, config.persistenceUrl(), credentials);
     }
 
     @Timeout(2000)

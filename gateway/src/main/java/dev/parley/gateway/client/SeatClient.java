@@ -2,6 +2,7 @@ package dev.parley.gateway.client;
 
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.service.Caller;
+import dev.parley.platform.auth.InternalTokens;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -27,8 +28,8 @@ public class SeatClient {
 
     private final Downstream seats;
 
-    public SeatClient(WebClient client, GatewayConfig config) {
-        this.seats = new Downstream("seat-service", client, config.seatUrl());
+    public SeatClient(WebClient client, GatewayConfig config, InternalTokens credentials) {
+        this.seats = new Downstream("seat-service", client, config.seatUrl(), credentials);
     }
 
     @Timeout(2000)

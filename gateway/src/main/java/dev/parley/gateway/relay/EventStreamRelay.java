@@ -1,6 +1,5 @@
 package dev.parley.gateway.relay;
 
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.gateway.api.HttpEdge;
 import dev.parley.gateway.client.Downstream;
 import dev.parley.gateway.config.GatewayConfig;
@@ -46,7 +45,7 @@ public class EventStreamRelay {
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host()).setPort(target.port())
                 .setSsl(target.secure()).setURI(target.prefix() + path)
-                .putHeader(ChatHeaders.USER, caller.userId())
+                .putHeader("Authorization", target.authorization(caller))
                 .putHeader(HttpEdge.REQUEST_ID, caller.requestId())
                 .putHeader("Accept", "text/event-stream");
         String last = rc.request().getHeader("Last-Event-ID");

@@ -7,7 +7,6 @@ import dev.parley.gateway.client.SeatClient;
 import dev.parley.gateway.routing.PodDirectory;
 import dev.parley.gateway.service.Caller;
 import dev.parley.gateway.service.EdgeAdmission;
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.platform.auth.Credentials;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -81,7 +80,7 @@ public class RelayRoutes {
     private void seatLive(RoutingContext rc, Caller caller) {
         WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(seats.host()).setPort(seats.port())
                 .setSsl(seats.secure()).setURI(seats.prefix() + "/cohorts/" + rc.pathParam("param0") + "/live" + lastEventQuery(rc))
-                .addHeader(ChatHeaders.USER, caller.userId());
+                .addHeader("Authorization", seats.authorization(caller));
         sockets.relay(rc, target);
     }
 

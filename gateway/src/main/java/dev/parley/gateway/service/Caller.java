@@ -1,5 +1,7 @@
 package dev.parley.gateway.service;
 
-/** Who a downstream call is made for: the verified user, and the request id to forward. */
-public record Caller(String userId, String requestId) {
+import java.util.Set;
+
+/** Who a downstream call is made for: the verified user and roles, and the request id to forward. */
+public record Caller(String userId, Set<String> roles, String requestId) {
 }

@@ -53,7 +53,7 @@ public class EdgeAdmission {
             } catch (TokenCodec.InvalidTokenException e) {
                 return Uni.createFrom().item(new Outcome(null, ipDecision, new Refusal(401, e.getMessage(), 0)));
             }
-            Caller caller = new Caller(verified.userId(), requestId);
+            Caller caller = new Caller(verified.userId(), verified.roles(), requestId);
             return limit("user", verified.userId(), config.rateLimit().user()).map(d -> outcome("user", d, caller, ipDecision));
         });
     }

@@ -98,7 +98,7 @@ class GatewayApiTest {
     }
 
     @Test
-    void requestIdIsKeptOrAssignedAndForwardedWithTheVerifiedUser() {
+    void requestIdIsKeptOrAssignedAndForwardedWithAnInternalCredentialForTheVerifiedUser() {
         given().header("Authorization", Tokens.bearer("grace"))
                 .header("X-Request-Id", "req-abc.123")
                 .header("X-Parley-User", "mallory")
@@ -106,7 +106,8 @@ class GatewayApiTest {
                 .then().statusCode(200)
                 .header("X-Request-Id", "req-abc.123");
         var seen = FakePersistence.HEADERS.stream().filter(h -> h.get("uri").equals("/conversations/c-42")).findFirst().orElseThrow();
-        assertEquals("grace", seen.get("user"), "the client's X-Parley-User is replaced by the verified user");
+        assertEquals("grace", seen.get("user"), "the downstream gets the verified user as an internal token for it");
+        assertEquals("null", seen.get("identityHeader"), "a client's X-Parley-User never goes on");
         assertEquals("req-abc.123", seen.get("requestId"));
 
         String assigned = given().header("Authorization", Tokens.bearer("grace"))

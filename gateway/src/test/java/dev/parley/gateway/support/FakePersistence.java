@@ -40,7 +40,8 @@ public class FakePersistence implements QuarkusTestResourceLifecycleManager {
             String uri = req.uri();
             CALLS.computeIfAbsent(uri, k -> new AtomicInteger()).incrementAndGet();
             HEADERS.add(Map.of("uri", uri,
-                    "user", String.valueOf(req.getHeader("X-Parley-User")),
+                    "user", Tokens.internalCaller("persistence-consumer", req.getHeader("Authorization")),
+                    "identityHeader", String.valueOf(req.getHeader("X-Parley-User")),
                     "requestId", String.valueOf(req.getHeader("X-Request-Id")),
                     "traceparent", String.valueOf(req.getHeader("traceparent"))));
             Runnable answer = () -> {

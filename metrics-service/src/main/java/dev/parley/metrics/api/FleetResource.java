@@ -2,39 +2,32 @@ package dev.parley.metrics.api;
 
 import dev.parley.metrics.collector.TraceStore;
 import dev.parley.metrics.service.ChartPoint;
-import dev.parley.metrics.service.FaultInjector;
 import dev.parley.metrics.service.FleetMonitor;
 import dev.parley.metrics.service.ServiceView;
 import dev.parley.metrics.service.SloService;
 import dev.parley.metrics.slo.AlertState;
 import dev.parley.metrics.slo.SloSnapshot;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.List;
 
-/** The fleet's RED figures, SLOs and alerts as JSON, and the fault-injection switch. */
+/** The fleet's RED figures, SLOs, alerts and latest trace as JSON (read-only; faults: {@link FaultResource}). */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class FleetResource {
 
     private final FleetMonitor fleet;
     private final SloService slos;
-    private final FaultInjector faults;
     private final TraceStore traces;
 
-    public FleetResource(FleetMonitor fleet, SloService slos, FaultInjector faults, TraceStore traces) {
+    public FleetResource(FleetMonitor fleet, SloService slos, TraceStore traces) {
         this.traces = traces;
         this.fleet = fleet;
         this.slos = slos;
-        this.faults = faults;
     }
 
     @GET
@@ -80,34 +73,5 @@ public class FleetResource {
     public Response latestTrace() {
         TraceStore.Waterfall w = traces.latest();
         return w == null ? Problem.response(Response.Status.NOT_FOUND, "no trace received yet") : Response.ok(w).build();
-    }
-
-    @POST
-    @Path("/faults")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response inject(FaultRequest request) {
-        if (request == null || request.service() == null || !fleet.knows(request.service())) {
-            return Problem.response(Response.Status.BAD_REQUEST,
-                    "service must be one of " + fleet.targets().keySet());
-        }
-        try {
-            var fault = faults.inject(request.service(),
-                    request.errorRate() == null ? 0.3 : request.errorRate(),
-                    request.syntheticRps() == null ? 50 : request.syntheticRps(),
-                    Duration.ofSeconds(request.durationSeconds() == null ? 60 : request.durationSeconds()));
-            return Response.accepted(fault).build();
-        } catch (IllegalArgumentException e) {
-            return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
-        }
-    }
-
-    @DELETE
-    @Path("/faults/{service}")
-    public Response clear(@PathParam("service") String service) {
-        if (!fleet.knows(service)) {
-            return Problem.response(Response.Status.NOT_FOUND, "unknown service " + service);
-        }
-        faults.clear(service);
-        return Response.noContent().build();
     }
 }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.parley.contracts.Roles;
 import dev.parley.devinfra.test.KafkaTestResource;
 import dev.parley.devinfra.test.PostgresTestResource;
 import dev.parley.metrics.service.SloService;
@@ -18,7 +19,9 @@ import dev.parley.metrics.slo.SloSnapshot;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import dev.parley.platform.auth.TokenCodec;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -120,12 +123,30 @@ class CollectionTest {
     @Test
     @Order(3)
     void faultInjectionAddsSyntheticErrorsThatOpenAnAlert() throws Exception {
-        given().contentType("application/json").body("{\"service\":\"nope\"}")
+        String fault = "{\"service\":\"beta\",\"errorRate\":0.5,\"syntheticRps\":1000,\"durationSeconds\":60}";
+        // Only an operator may throw the switch; a member's token, no token or a forged one change nothing.
+        given().contentType("application/json").body(fault).when().post("/api/faults").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("invalid_token"));
+        given().header("Authorization", bearer("mallory", Roles.MEMBER)).contentType("application/json").body(fault)
+                .when().post("/api/faults").then().statusCode(403);
+        given().header("Authorization", "Bearer " + new TokenCodec("another-secret-0123456789abcdef0123456")
+                        .mint("ops", null, List.of(Roles.OPERATOR), Duration.ofMinutes(5)))
+                .contentType("application/json").body(fault).when().post("/api/faults").then().statusCode(401);
+        given().when().delete("/api/faults/beta").then().statusCode(401);
+        given().when().get("/api/services/beta").then().body("faultActive", equalTo(false));
+
+        String operator = bearer("ops", Roles.OPERATOR);
+        given().header("Authorization", operator).contentType("application/json").body("{\"service\":\"nope\"}")
                 .when().post("/api/faults").then().statusCode(400);
-        given().contentType("application/json").body("{\"service\":\"beta\",\"errorRate\":2}")
+        given().header("Authorization", operator).contentType("application/json").body("{\"service\":\"beta\",\"errorRate\":2}")
                 .when().post("/api/faults").then().statusCode(400);
-        given().contentType("application/json")
-                .body("{\"service\":\"beta\",\"errorRate\":0.5,\"syntheticRps\":1000,\"durationSeconds\":60}")
+        // an unknown field is refused, not ignored (the defaults would inject 30 % errors for 60 s)
+        given().header("Authorization", operator).contentType("application/json").body("{\"service\":\"beta\",\"errorRat\":0.01}")
+                .when().post("/api/faults").then().statusCode(400);
+        given().header("Authorization", operator).contentType("application/json").body("{\"service\":\"beta\",\"durationSeconds\":\"60\"}")
+                .when().post("/api/faults").then().statusCode(400);
+        given().when().get("/api/services/beta").then().body("faultActive", equalTo(false));
+        given().header("Authorization", operator).contentType("application/json").body(fault)
                 .when().post("/api/faults").then().statusCode(202).body("service", equalTo("beta"));
         scrape();
         Thread.sleep(200);
@@ -133,10 +154,15 @@ class CollectionTest {
         given().when().get("/api/services/beta").then().statusCode(200)
                 .body("faultActive", equalTo(true))
                 .body("errorRatio", greaterThan(0.05));
-        given().when().delete("/api/faults/beta").then().statusCode(204);
+        given().header("Authorization", bearer("mallory", Roles.MEMBER)).when().delete("/api/faults/beta").then().statusCode(403);
+        given().header("Authorization", operator).when().delete("/api/faults/beta").then().statusCode(204);
         scrape();
         given().when().get("/api/services/beta").then().body("faultActive", equalTo(false));
         assertFalse(slos.latest().isEmpty());
+    }
+
+    private static String bearer(String user, String role) {
+        return "Bearer " + new TokenCodec("test-only-secret-0123456789abcdef012").mint(user, null, List.of(role), Duration.ofMinutes(5));
     }
 
     @io.quarkus.test.common.http.TestHTTPResource("/api/stream")

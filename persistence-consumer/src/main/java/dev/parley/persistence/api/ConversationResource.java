@@ -1,6 +1,5 @@
 package dev.parley.persistence.api;
 
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.chat.Conversation;
 import dev.parley.contracts.chat.HistoryPage;
 import dev.parley.contracts.json.Json;
@@ -8,24 +7,25 @@ import dev.parley.contracts.json.JsonDecodeException;
 import dev.parley.persistence.service.ConversationService;
 import dev.parley.persistence.service.ConversationService.CreateRequest;
 import dev.parley.persistence.service.HistoryService;
-import dev.parley.persistence.service.Ids;
 import dev.parley.persistence.service.Problem;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Chat REST API (internal: the gateway forwards to it with the verified user in
- * {@code X-Parley-User}). Thin: parses and checks the shape of the input, the services do the rest.
+ * Chat REST API (internal: the gateway calls it for the user it verified, with an internal token
+ * {@link CallerAuthentication} checks). Thin: parses and checks the shape of the input, the
+ * services do the rest.
  */
 @Path("/conversations")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,8 +41,8 @@ public class ConversationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<Conversation>> create(@HeaderParam(ChatHeaders.USER) String user, String body) {
-        return Uni.createFrom().item(() -> new Create(caller(user), parse(body)))
+    public Uni<RestResponse<Conversation>> create(@Context RoutingContext rc, String body) {
+        return Uni.createFrom().item(() -> new Create(CallerAuthentication.user(rc), parse(body)))
                 .chain(c -> conversations.create(c.caller(), c.request()))
                 .map(created -> created.created()
                         ? RestResponse.status(RestResponse.Status.CREATED, created.conversation())
@@ -51,26 +51,26 @@ public class ConversationResource {
 
     @GET
     @Path("/{id}")
-    public Uni<Conversation> get(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id) {
-        return Uni.createFrom().item(() -> caller(user)).chain(caller -> conversations.get(caller, id));
+    public Uni<Conversation> get(@Context RoutingContext rc, @PathParam("id") String id) {
+        return Uni.createFrom().item(() -> CallerAuthentication.user(rc)).chain(caller -> conversations.get(caller, id));
     }
 
     @GET
-    public Uni<List<Conversation>> list(@HeaderParam(ChatHeaders.USER) String user,
+    public Uni<List<Conversation>> list(@Context RoutingContext rc,
                                         @QueryParam("member") String member,
                                         @QueryParam("limit") String limit) {
-        return Uni.createFrom().item(() -> caller(user))
+        return Uni.createFrom().item(() -> CallerAuthentication.user(rc))
                 .chain(caller -> conversations.list(caller, member, intParam("limit", limit)));
     }
 
     @GET
     @Path("/{id}/messages")
-    public Uni<HistoryPage> messages(@HeaderParam(ChatHeaders.USER) String user,
+    public Uni<HistoryPage> messages(@Context RoutingContext rc,
                                      @PathParam("id") String id,
                                      @QueryParam("afterSeq") String afterSeq,
                                      @QueryParam("beforeSeq") String beforeSeq,
                                      @QueryParam("limit") String limit) {
-        return Uni.createFrom().item(() -> caller(user))
+        return Uni.createFrom().item(() -> CallerAuthentication.user(rc))
                 .chain(caller -> history.page(caller, id, longParam("afterSeq", afterSeq),
                         longParam("beforeSeq", beforeSeq), intParam("limit", limit)));
     }
@@ -78,15 +78,6 @@ public class ConversationResource {
     private record Create(String caller, CreateRequest request) {
     }
 
-    private static String caller(String header) {
-        if (header == null || header.isBlank()) {
-            throw Problem.unauthorized("header " + ChatHeaders.USER + " is required");
-        }
-        if (!Ids.isUser(header)) {
-            throw Problem.badRequest("header " + ChatHeaders.USER + " must match " + Ids.USER.pattern());
-        }
-        return header;
-    }
 
     private static CreateRequest parse(String body) {
         if (body == null || body.isBlank()) {

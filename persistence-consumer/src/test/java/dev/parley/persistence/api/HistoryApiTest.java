@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.contracts.RedisKeys;
-import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.contracts.chat.ChatMessage;
 import dev.parley.contracts.json.Json;
 import dev.parley.devinfra.test.KafkaTestResource;
@@ -116,14 +115,14 @@ class HistoryApiTest {
         String c = group("vic", "wes");
         hot(c, 1, 5);
 
-        var forbidden = given().header(ChatHeaders.USER, "eve").when().get("/conversations/" + c + "/messages?afterSeq=0");
+        var forbidden = given().header("Authorization", Callers.as("eve")).when().get("/conversations/" + c + "/messages?afterSeq=0");
         problem(forbidden, 403);
         assertTrue(!forbidden.asString().contains("hello"), "no message leaks to a non-member");
         problem(given().when().get("/conversations/" + c + "/messages"), 401);
-        problem(given().header(ChatHeaders.USER, "vic").when().get("/conversations/" + UUID.randomUUID() + "/messages"), 404);
+        problem(given().header("Authorization", Callers.as("vic")).when().get("/conversations/" + UUID.randomUUID() + "/messages"), 404);
         for (String bad : List.of("limit=0", "limit=201", "limit=x", "afterSeq=-1", "beforeSeq=0",
                 "afterSeq=1&beforeSeq=5", "afterSeq=abc")) {
-            problem(given().header(ChatHeaders.USER, "vic").when().get("/conversations/" + c + "/messages?" + bad), 400);
+            problem(given().header("Authorization", Callers.as("vic")).when().get("/conversations/" + c + "/messages?" + bad), 400);
         }
         page("vic", c, "limit=200").body("messages", hasSize(5));
     }
@@ -141,17 +140,17 @@ class HistoryApiTest {
 
         // While the set is cached, it answers: a member removed only from the cache is refused.
         redis.set(String.class).srem(members, "yul");
-        problem(given().header(ChatHeaders.USER, "yul").when().get("/conversations/" + c + "/messages"), 403);
+        problem(given().header("Authorization", Callers.as("yul")).when().get("/conversations/" + c + "/messages"), 403);
     }
 
     private io.restassured.response.ValidatableResponse page(String user, String conversation, String query) {
-        return given().header(ChatHeaders.USER, user).when().get("/conversations/" + conversation + "/messages" + (query.isEmpty() ? "" : "?" + query))
+        return given().header("Authorization", Callers.as(user)).when().get("/conversations/" + conversation + "/messages" + (query.isEmpty() ? "" : "?" + query))
                 .then().statusCode(200).contentType(ContentType.JSON).body("conversationId", equalTo(conversation));
     }
 
     private String group(String... members) {
         String list = String.join(",", java.util.Arrays.stream(members).map(m -> "\"" + m + "\"").toList());
-        return given().header(ChatHeaders.USER, members[0]).contentType(ContentType.JSON)
+        return given().header("Authorization", Callers.as(members[0])).contentType(ContentType.JSON)
                 .body("{\"kind\":\"group\",\"title\":\"history\",\"members\":[" + list + "]}")
                 .when().post("/conversations").then().statusCode(201).extract().path("id");
     }

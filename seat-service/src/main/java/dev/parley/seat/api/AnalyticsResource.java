@@ -1,10 +1,10 @@
 package dev.parley.seat.api;
 
-import dev.parley.contracts.chat.ChatHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import dev.parley.seat.service.AdmissionAnalytics;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -24,15 +24,15 @@ public class AnalyticsResource {
 
     @GET
     @Path("/admissions")
-    public Uni<Response> admissions(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id,
+    public Uni<Response> admissions(@Context RoutingContext rc, @PathParam("id") String id,
                                     @QueryParam("granularity") String granularity, @QueryParam("zone") String zone) {
-        return api.read(user, u -> analytics.series(Api.id(id, "cohort"), AdmissionAnalytics.granularity(granularity), analytics.zone(zone)));
+        return api.read(rc, u -> analytics.series(Api.id(id, "cohort"), AdmissionAnalytics.granularity(granularity), analytics.zone(zone)));
     }
 
     @GET
     @Path("/heatmap")
-    public Uni<Response> heatmap(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id,
+    public Uni<Response> heatmap(@Context RoutingContext rc, @PathParam("id") String id,
                                  @QueryParam("zone") String zone) {
-        return api.read(user, u -> analytics.heatmap(Api.id(id, "cohort"), analytics.zone(zone)));
+        return api.read(rc, u -> analytics.heatmap(Api.id(id, "cohort"), analytics.zone(zone)));
     }
 }

@@ -7,6 +7,7 @@ import dev.parley.seat.service.Problems;
 import dev.parley.seat.service.RateLimiter;
 import dev.parley.seat.service.SeatException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,15 +30,12 @@ public class Api {
         this.idempotency = idempotency;
     }
 
-    /** The user the gateway authenticated; absent means the call did not come through it. */
-    public static String user(String header) {
-        if (header == null || header.isBlank()) {
-            throw new SeatException(401, "unauthenticated", "Unauthenticated", "missing X-Parley-User (set by the gateway after JWT verification)");
+    /** Why a verified credential's user id cannot be served (stored, keyed in Redis), or null. */
+    public static String invalidUser(String user) {
+        if (user.isBlank() || user.length() > 128 || user.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
+            return "malformed user id in the credential";
         }
-        if (header.length() > 128 || header.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
-            throw new SeatException(401, "unauthenticated", "Unauthenticated", "malformed user id");
-        }
-        return header;
+        return null;
     }
 
     public static UUID id(String raw, String what) {
@@ -62,21 +60,21 @@ public class Api {
         }
     }
 
-    /** A read: authenticated, answered as JSON. */
-    public Uni<Response> read(String userHeader, java.util.function.Function<String, Uni<?>> action) {
-        return Uni.createFrom().deferred(() -> action.apply(user(userHeader)))
+    /** A read for the authenticated caller ({@link CallerAuthentication}), answered as JSON. */
+    public Uni<Response> read(RoutingContext rc, java.util.function.Function<String, Uni<?>> action) {
+        return Uni.createFrom().deferred(() -> action.apply(CallerAuthentication.user(rc)))
                 .map(v -> Response.ok(Json.write(v), MediaType.APPLICATION_JSON).build())
                 .onFailure().recoverWithItem(Api::problem);
     }
 
     /**
-     * A change: authenticated, rate-limited, idempotent under {@code Idempotency-Key}. The
+     * A change for the authenticated caller, rate-limited, idempotent under {@code Idempotency-Key}. The
      * fingerprint covers method, path and body, so a key reused for another request gets a 422.
      */
-    public Uni<Response> mutate(String userHeader, String key, String method, String path, String body,
+    public Uni<Response> mutate(RoutingContext rc, String key, String method, String path, String body,
                                 int okStatus, java.util.function.Function<String, Uni<?>> action) {
         return Uni.createFrom().deferred(() -> {
-                    String user = user(userHeader);
+                    String user = CallerAuthentication.user(rc);
                     Supplier<Uni<Idempotency.Answer>> run = () -> Uni.createFrom().deferred(() -> action.apply(user))
                             .map(v -> new Idempotency.Answer(v instanceof Status s ? s.status() : okStatus,
                                     Json.write(v instanceof Status s ? s.body() : v), false));

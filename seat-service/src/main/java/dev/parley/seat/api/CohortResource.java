@@ -1,6 +1,7 @@
 package dev.parley.seat.api;
 
-import dev.parley.contracts.chat.ChatHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import dev.parley.seat.service.SeatService;
 import dev.parley.seat.service.SeatService.NewCohort;
 import dev.parley.seat.service.SeatService.TimingChange;
@@ -32,42 +33,42 @@ public class CohortResource {
     }
 
     @POST
-    public Uni<Response> create(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key, String body) {
-        return api.mutate(user, key, "POST", "/cohorts", body, 201,
+    public Uni<Response> create(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key, String body) {
+        return api.mutate(rc, key, "POST", "/cohorts", body, 201,
                 u -> seats.create(u, Api.body(body, NewCohort.class, false)));
     }
 
     @GET
     @Path("/{id}")
-    public Uni<Response> get(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id) {
-        return api.read(user, u -> seats.view(Api.id(id, "cohort")));
+    public Uni<Response> get(@Context RoutingContext rc, @PathParam("id") String id) {
+        return api.read(rc, u -> seats.view(Api.id(id, "cohort")));
     }
 
     @GET
     @Path("/{id}/me")
-    public Uni<Response> me(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id) {
-        return api.read(user, u -> seats.me(Api.id(id, "cohort"), u));
+    public Uni<Response> me(@Context RoutingContext rc, @PathParam("id") String id) {
+        return api.read(rc, u -> seats.me(Api.id(id, "cohort"), u));
     }
 
     @GET
     @Path("/{id}/seats")
-    public Uni<Response> grid(@HeaderParam(ChatHeaders.USER) String user, @PathParam("id") String id) {
-        return api.read(user, u -> seats.grid(Api.id(id, "cohort")));
+    public Uni<Response> grid(@Context RoutingContext rc, @PathParam("id") String id) {
+        return api.read(rc, u -> seats.grid(Api.id(id, "cohort")));
     }
 
     @POST
     @Path("/{id}/{action: extend|pause|resume|close}")
-    public Uni<Response> timing(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> timing(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                                 @PathParam("id") String id, @PathParam("action") String action, String body) {
-        return api.mutate(user, key, "POST", "/cohorts/" + id + "/" + action, body, 200,
+        return api.mutate(rc, key, "POST", "/cohorts/" + id + "/" + action, body, 200,
                 u -> seats.timing(Api.id(id, "cohort"), u, action, Api.body(body, TimingChange.class, !"extend".equals(action))));
     }
 
     @POST
     @Path("/{id}/holds")
-    public Uni<Response> hold(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> hold(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                               @PathParam("id") String id, String body) {
-        return api.mutate(user, key, "POST", "/cohorts/" + id + "/holds", body, 201, u -> {
+        return api.mutate(rc, key, "POST", "/cohorts/" + id + "/holds", body, 201, u -> {
             HoldRequest req = Api.body(body, HoldRequest.class, true);
             return seats.hold(Api.id(id, "cohort"), u, req == null ? null : req.seat())
                     .map(o -> o.queued() ? new Api.Status(202, o) : o);
@@ -76,25 +77,25 @@ public class CohortResource {
 
     @POST
     @Path("/{id}/holds/{hold}/confirm")
-    public Uni<Response> confirm(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> confirm(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                                  @PathParam("id") String id, @PathParam("hold") String hold, String body) {
-        return api.mutate(user, key, "POST", "/cohorts/" + id + "/holds/" + hold + "/confirm", body, 200,
+        return api.mutate(rc, key, "POST", "/cohorts/" + id + "/holds/" + hold + "/confirm", body, 200,
                 u -> seats.confirm(Api.id(id, "cohort"), Api.id(hold, "hold"), u));
     }
 
     @POST
     @Path("/{id}/holds/{hold}/release")
-    public Uni<Response> release(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> release(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                                  @PathParam("id") String id, @PathParam("hold") String hold, String body) {
-        return api.mutate(user, key, "POST", "/cohorts/" + id + "/holds/" + hold + "/release", body, 200,
+        return api.mutate(rc, key, "POST", "/cohorts/" + id + "/holds/" + hold + "/release", body, 200,
                 u -> seats.release(Api.id(id, "cohort"), Api.id(hold, "hold"), u));
     }
 
     @DELETE
     @Path("/{id}/queue")
-    public Uni<Response> leave(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> leave(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                                @PathParam("id") String id) {
-        return api.mutate(user, key, "DELETE", "/cohorts/" + id + "/queue", "", 200,
+        return api.mutate(rc, key, "DELETE", "/cohorts/" + id + "/queue", "", 200,
                 u -> seats.leaveQueue(Api.id(id, "cohort"), u).map(left -> Api.map("left", left)));
     }
 }

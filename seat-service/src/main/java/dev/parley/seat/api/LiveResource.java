@@ -1,7 +1,6 @@
 package dev.parley.seat.api;
 
-import dev.parley.contracts.chat.ChatHeaders;
-import dev.parley.seat.config.SeatConfig;
+import io.vertx.ext.web.RoutingContext;
 import dev.parley.seat.ws.LiveHub;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -20,22 +19,19 @@ import jakarta.ws.rs.sse.Sse;
 public class LiveResource {
 
     private final LiveHub hub;
-    private final SeatConfig config;
 
-    public LiveResource(LiveHub hub, SeatConfig config) {
+    public LiveResource(LiveHub hub) {
         this.hub = hub;
-        this.config = config;
     }
 
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> events(@Context Sse sse, @PathParam("id") String id,
-                                          @HeaderParam(ChatHeaders.USER) String user,
-                                          @QueryParam("user") String queryUser,
+                                          @Context RoutingContext rc,
                                           @HeaderParam("Last-Event-ID") String lastEventId,
                                           @QueryParam("lastEventId") String lastEventIdParam) {
-        String who = user != null ? user : (config.live().userQueryParam() ? queryUser : null);
+        String who = CallerAuthentication.user(rc);
         String last = lastEventId != null ? lastEventId : lastEventIdParam;
         return hub.stream(Api.id(id, "cohort"), who, last).map(f -> {
             OutboundSseEvent.Builder b = sse.newEventBuilder().name(f.event()).data(f.data()).mediaType(MediaType.APPLICATION_JSON_TYPE);

@@ -60,10 +60,6 @@ public interface SeatConfig {
         /** Outbound frames buffered per connection before it is cut off. */
         @WithDefault("256")
         int connectionBuffer();
-
-        /** Lets the seat page name its user with ?user= when no gateway is in front (dev only). */
-        @WithDefault("false")
-        boolean userQueryParam();
     }
 
     interface Analytics {

@@ -1,7 +1,5 @@
 package dev.parley.seat.ws;
 
-import dev.parley.contracts.chat.ChatHeaders;
-import dev.parley.seat.config.SeatConfig;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -12,18 +10,16 @@ import java.util.UUID;
 
 /**
  * WebSocket live push: {@code /cohorts/{id}/live?lastEventId=…}. Each frame is
- * {@code {"id":…,"event":…,"data":{…}}}; the user comes from the gateway's X-Parley-User header
- * (or, in dev only, ?user=) and gets queue positions.
+ * {@code {"id":…,"event":…,"data":{…}}}; the user is the one {@link CallerUpgradeCheck} verified
+ * at the handshake, and gets queue positions.
  */
 @WebSocket(path = "/cohorts/{id}/live")
 public class SeatSocket {
 
     private final LiveHub hub;
-    private final SeatConfig config;
 
-    public SeatSocket(LiveHub hub, SeatConfig config) {
+    public SeatSocket(LiveHub hub) {
         this.hub = hub;
-        this.config = config;
     }
 
     @OnOpen
@@ -35,12 +31,8 @@ public class SeatSocket {
             return Multi.createFrom().item(new LiveFrame(null, "error",
                     "{\"type\":\"https://parley.dev/problems/not-found\",\"title\":\"Not found\",\"status\":404,\"detail\":\"no such cohort\"}").json());
         }
-        String user = connection.handshakeRequest().header(ChatHeaders.USER);
-        String last = query(connection, "lastEventId");
-        if (user == null && config.live().userQueryParam()) {
-            user = query(connection, "user");
-        }
-        return hub.stream(cohort, user, last).map(LiveFrame::json);
+        String user = connection.userData().get(CallerUpgradeCheck.USER);
+        return hub.stream(cohort, user, query(connection, "lastEventId")).map(LiveFrame::json);
     }
 
     private static String query(WebSocketConnection connection, String name) {

@@ -65,7 +65,7 @@ class LiveTest {
         final Stream<String> lines;
 
         SseReader(SeatClient client, String uri, String user, String lastEventId) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).header("X-Parley-User", user).header("Accept", "text/event-stream");
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).header("Authorization", SeatClient.credential(user)).header("Accept", "text/event-stream");
             if (lastEventId != null) {
                 b.header("Last-Event-ID", lastEventId);
             }
@@ -157,7 +157,7 @@ class LiveTest {
         String owner = "owner-" + UUID.randomUUID();
         String cohort = client.cohort(owner, 5, Instant.now().plusSeconds(600), 60_000);
         BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-        WebSocket ws = client.http().newWebSocketBuilder().header("X-Parley-User", owner)
+        WebSocket ws = client.http().newWebSocketBuilder().header("Authorization", SeatClient.credential(owner))
                 .buildAsync(URI.create(url.toString().replace("http", "ws") + "cohorts/" + cohort + "/live"), new WebSocket.Listener() {
                     final StringBuilder buf = new StringBuilder();
 

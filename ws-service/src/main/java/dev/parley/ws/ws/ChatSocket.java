@@ -1,5 +1,6 @@
 package dev.parley.ws.ws;
 
+import dev.parley.contracts.chat.ChatLimits;
 import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.ws.config.PodIdentity;
@@ -13,6 +14,7 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,7 +66,20 @@ public class ChatSocket {
     @OnTextMessage
     public Uni<Void> onText(String raw, WebSocketConnection connection) {
         ClientSession session = connections.get(connection);
-        return session == null ? Uni.createFrom().voidItem() : router.route(session, raw);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (tooBig(raw)) {
+            session.close(ErrorCode.CLOSE_MESSAGE_TOO_BIG, "message_too_big");
+            return Uni.createFrom().voidItem();
+        }
+        return router.route(session, raw);
+    }
+
+    /** Above the protocol's message limit in UTF-8 bytes (counted only when it could be: 3 bytes a char at most). */
+    private static boolean tooBig(String raw) {
+        return raw.length() > ChatLimits.MAX_MESSAGE_BYTES
+                || (raw.length() > ChatLimits.MAX_MESSAGE_BYTES / 3 && raw.getBytes(StandardCharsets.UTF_8).length > ChatLimits.MAX_MESSAGE_BYTES);
     }
 
     @OnClose

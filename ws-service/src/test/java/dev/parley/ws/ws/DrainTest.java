@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.contracts.RedisKeys;
+import dev.parley.contracts.Roles;
 import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.devinfra.test.ChatClient;
 import dev.parley.devinfra.test.ChatPostgresTestResource;
@@ -21,9 +22,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The preStop drain: out of the registry, clients told to reconnect, connections closed, not ready. */
+/** The drain (on an operator's request, as on SIGTERM): out of the registry, clients told to reconnect, connections closed, not ready. */
 @QuarkusTest
 @QuarkusTestResource(value = RedisTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
@@ -50,7 +52,14 @@ class DrainTest {
         given().get("/q/health/ready").then().statusCode(200);
         String ws = "ws://" + base.getHost() + ":" + base.getPort();
         try (ChatClient alice = ChatClient.connect(ws, tokens.mint("d-alice", null, Duration.ofMinutes(5)), "a1")) {
-            given().get("/internal/drain").then().statusCode(200).body("closed", equalTo(1));
+            // It disconnects everyone on the pod: nobody but an operator may ask.
+            given().post("/internal/drain").then().statusCode(401).contentType("application/problem+json");
+            given().header("Authorization", "Bearer " + tokens.mint("d-alice", null, Duration.ofMinutes(5)))
+                    .post("/internal/drain").then().statusCode(403).body("detail", equalTo("d-alice does not have the operator role"));
+            given().get("/internal/drain").then().statusCode(405);
+            assertEquals(200, given().get("/q/health/ready").statusCode(), "a refused drain changes nothing");
+            given().header("Authorization", "Bearer " + tokens.mint("ops", null, List.of(Roles.OPERATOR), Duration.ofMinutes(5)))
+                    .post("/internal/drain").then().statusCode(200).body("closed", equalTo(1));
             assertEquals("draining", alice.await(f -> "reconnect".equals(f.type()), Duration.ofSeconds(10)).reason());
             assertEquals(ErrorCode.CLOSE_DRAINING, alice.awaitClose(Duration.ofSeconds(10)));
         }

@@ -176,4 +176,29 @@ class HostileInputTest {
             assertFalse(socket.awaitText("\"k-alice\"", WAIT) == null, "welcomed as k-alice");
         }
     }
+
+    @Test
+    void aMessageAbove64KiBClosesWith1009AndNothingIsStored() throws Exception {
+        String conv = fixture.conversation("m-alice", "m-bob");
+        try (RawWebSocket socket = raw("m-alice")) {
+            String big = send("too-big", conv, "\"" + "x".repeat(70 * 1024) + "\"");
+            socket.sendText(big.getBytes(StandardCharsets.UTF_8));
+            assertEquals(1009, socket.awaitClose(WAIT), "a message above the 64 KiB limit: close 1009 (message too big)");
+        }
+        try (RawWebSocket socket = raw("m-alice")) {
+            // the same limit for a message sent in fragments: 40 KiB + 40 KiB (joined by the transport)
+            byte[] half = ("{\"type\":\"send\",\"cmid\":\"fragments\",\"conv\":\"" + conv + "\",\"body\":\"" + "y".repeat(40 * 1024))
+                    .getBytes(StandardCharsets.UTF_8);
+            socket.send(RawWebSocket.TEXT, false, half);
+            socket.send(RawWebSocket.CONTINUATION, true, ("z".repeat(40 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertEquals(1009, socket.awaitClose(WAIT), "a fragmented message above 64 KiB: close 1009");
+        }
+        try (ChatClient alice = connect("m-alice")) {
+            alice.sendRaw("{\"type\":\"ping\"}");
+            assertNotNull(alice.await(f -> "pong".equals(f.type()), WAIT), "the service still serves the user");
+        }
+        assertEquals(0, redis.sortedSet(String.class).zcard(keys.conversationHot(conv)), "nothing in the hot window");
+        assertNull(redis.value(String.class).get(keys.clientMessage(conv, "m-alice", "too-big")));
+        assertNull(redis.value(String.class).get(keys.clientMessage(conv, "m-alice", "fragments")));
+    }
 }

@@ -33,6 +33,8 @@ public final class ErrorCode {
      * overloaded); reconnect after a backoff and sync.
      */
     public static final int CLOSE_TRY_AGAIN_LATER = 1013;
+    /** WebSocket close code: a message above the 64 KiB limit (whole or in fragments); nothing of it was read. */
+    public static final int CLOSE_MESSAGE_TOO_BIG = 1009;
 
     private ErrorCode() {
     }
