@@ -4,7 +4,10 @@ import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.seat.service.SeatService;
 import dev.parley.seat.service.SeatService.NewCohort;
 import dev.parley.seat.service.SeatService.TimingChange;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.seat.service.Horizon;
 import io.smallrye.mutiny.Uni;
+import java.util.Set;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -19,9 +22,9 @@ public class CohortResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    /** Body of a hold request: a seat number, or nothing for any free seat. */
-    public record HoldRequest(Integer seat) {
-    }
+    private static final Set<String> COHORT_FIELDS = Set.of("title", "seats", "deadline", "opensAt", "holdTtlMs", "seatLabels");
+    private static final Set<String> EXTEND_FIELDS = Set.of("deadline", "extendByMs");
+    private static final Set<String> HOLD_FIELDS = Set.of("seat");
 
     private final SeatService seats;
     private final Api api;
@@ -34,7 +37,7 @@ public class CohortResource {
     @POST
     public Uni<Response> create(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key, String body) {
         return api.mutate(user, key, "POST", "/cohorts", body, 201,
-                u -> seats.create(u, Api.body(body, NewCohort.class, false)));
+                u -> seats.create(u, newCohort(body)));
     }
 
     @GET
@@ -60,7 +63,7 @@ public class CohortResource {
     public Uni<Response> timing(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
                                 @PathParam("id") String id, @PathParam("action") String action, String body) {
         return api.mutate(user, key, "POST", "/cohorts/" + id + "/" + action, body, 200,
-                u -> seats.timing(Api.id(id, "cohort"), u, action, Api.body(body, TimingChange.class, !"extend".equals(action))));
+                u -> seats.timing(Api.id(id, "cohort"), u, action, timingChange(action, body)));
     }
 
     @POST
@@ -68,8 +71,9 @@ public class CohortResource {
     public Uni<Response> hold(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
                               @PathParam("id") String id, String body) {
         return api.mutate(user, key, "POST", "/cohorts/" + id + "/holds", body, 201, u -> {
-            HoldRequest req = Api.body(body, HoldRequest.class, true);
-            return seats.hold(Api.id(id, "cohort"), u, req == null ? null : req.seat())
+            ObjectNode req = Bodies.object(body, true, HOLD_FIELDS);
+            Long seat = req == null ? null : Bodies.integer(req, "seat", 0, SeatService.MAX_SEATS - 1);
+            return seats.hold(Api.id(id, "cohort"), u, seat == null ? null : seat.intValue())
                     .map(o -> o.queued() ? new Api.Status(202, o) : o);
         });
     }
@@ -96,5 +100,24 @@ public class CohortResource {
                                @PathParam("id") String id) {
         return api.mutate(user, key, "DELETE", "/cohorts/" + id + "/queue", "", 200,
                 u -> seats.leaveQueue(Api.id(id, "cohort"), u).map(left -> Api.map("left", left)));
+    }
+
+    static NewCohort newCohort(String body) {
+        ObjectNode o = Bodies.object(body, false, COHORT_FIELDS);
+        Long count = Bodies.integer(o, "seats", 1, SeatService.MAX_SEATS);
+        Long ttl = Bodies.integer(o, "holdTtlMs", SeatService.MIN_HOLD_TTL_MS, SeatService.MAX_HOLD_TTL_MS);
+        return new NewCohort(Bodies.text(o, "title", SeatService.MAX_TITLE), count == null ? null : count.intValue(),
+                Bodies.instant(o, "opensAt"), Bodies.instant(o, "deadline"), ttl,
+                Bodies.texts(o, "seatLabels", SeatService.MAX_SEATS, SeatService.MAX_LABEL));
+    }
+
+    /** extend takes {deadline} or {extendByMs}; pause, resume and close take no body (or {}). */
+    static TimingChange timingChange(String action, String body) {
+        boolean extend = "extend".equals(action);
+        ObjectNode o = Bodies.object(body, !extend, extend ? EXTEND_FIELDS : Set.of());
+        if (o == null) {
+            return null;
+        }
+        return new TimingChange(Bodies.instant(o, "deadline"), Bodies.integer(o, "extendByMs", 1, Horizon.MAX_EXTEND_MS));
     }
 }
