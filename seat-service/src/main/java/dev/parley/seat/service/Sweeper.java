@@ -2,6 +2,7 @@ package dev.parley.seat.service;
 
 import dev.parley.seat.config.SeatConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,7 +38,9 @@ public class Sweeper {
     private final AtomicBoolean dbSweeping = new AtomicBoolean();
     /** Cohorts that failed a sweep: when they may be tried again (epoch ms). */
     private final Map<UUID, Long> skipped = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
     private final Counter skips;
+    private final Gauge skippedGauge;
     private long timer = -1;
     private long dbTimer = -1;
 
@@ -48,7 +51,10 @@ public class Sweeper {
         this.skips = Counter.builder("parley.seat.sweep.skipped")
                 .description("Sweeps of a cohort that failed; the cohort is skipped for parley.seat.sweep-skip")
                 .register(registry);
-        registry.gauge("parley.seat.sweep.skipped.cohorts", skipped, Map::size);
+        this.skippedGauge = Gauge.builder("parley.seat.sweep.skipped.cohorts", skipped, Map::size)
+                .description("Cohorts the sweeper skips right now")
+                .register(registry);
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent ev) {
@@ -57,9 +63,17 @@ public class Sweeper {
         dbSweepOnce();
     }
 
+    /**
+     * The meters go with this instance: the injected registry (Micrometer's global composite) can
+     * outlive it — in tests every Quarkus restart in the JVM shares it — and registering an id
+     * that is still there returns the old meter, so a later Sweeper would count into the meters of
+     * a stopped one and its gauge would read the stopped one's map.
+     */
     void stop(@Observes ShutdownEvent ev) {
         vertx.cancelTimer(timer);
         vertx.cancelTimer(dbTimer);
+        registry.remove(skips);
+        registry.remove(skippedGauge);
     }
 
     /** Skips a tick while the previous one still runs: never a pile of sweeps. */
