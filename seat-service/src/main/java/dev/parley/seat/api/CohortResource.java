@@ -4,10 +4,8 @@ import dev.parley.contracts.chat.ChatHeaders;
 import dev.parley.seat.service.SeatService;
 import dev.parley.seat.service.SeatService.NewCohort;
 import dev.parley.seat.service.SeatService.TimingChange;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.seat.service.Horizon;
 import io.smallrye.mutiny.Uni;
-import java.util.Set;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -21,10 +19,6 @@ import jakarta.ws.rs.core.Response;
 public class CohortResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
-    private static final Set<String> COHORT_FIELDS = Set.of("title", "seats", "deadline", "opensAt", "holdTtlMs", "seatLabels");
-    private static final Set<String> EXTEND_FIELDS = Set.of("deadline", "extendByMs");
-    private static final Set<String> HOLD_FIELDS = Set.of("seat");
 
     private final SeatService seats;
     private final Api api;
@@ -71,8 +65,8 @@ public class CohortResource {
     public Uni<Response> hold(@HeaderParam(ChatHeaders.USER) String user, @HeaderParam(IDEMPOTENCY_KEY) String key,
                               @PathParam("id") String id, String body) {
         return api.mutate(user, key, "POST", "/cohorts/" + id + "/holds", body, 201, u -> {
-            ObjectNode req = Bodies.object(body, true, HOLD_FIELDS);
-            Long seat = req == null ? null : Bodies.integer(req, "seat", 0, SeatService.MAX_SEATS - 1);
+            Bodies.HoldBody req = Bodies.read(body, Bodies.HoldBody.class, true);
+            Long seat = req == null ? null : Bodies.integer("seat", req.seat(), 0, SeatService.MAX_SEATS - 1);
             return seats.hold(Api.id(id, "cohort"), u, seat == null ? null : seat.intValue())
                     .map(o -> o.queued() ? new Api.Status(202, o) : o);
         });
@@ -103,21 +97,25 @@ public class CohortResource {
     }
 
     static NewCohort newCohort(String body) {
-        ObjectNode o = Bodies.object(body, false, COHORT_FIELDS);
-        Long count = Bodies.integer(o, "seats", 1, SeatService.MAX_SEATS);
-        Long ttl = Bodies.integer(o, "holdTtlMs", SeatService.MIN_HOLD_TTL_MS, SeatService.MAX_HOLD_TTL_MS);
-        return new NewCohort(Bodies.text(o, "title", SeatService.MAX_TITLE), count == null ? null : count.intValue(),
-                Bodies.instant(o, "opensAt"), Bodies.instant(o, "deadline"), ttl,
-                Bodies.texts(o, "seatLabels", SeatService.MAX_SEATS, SeatService.MAX_LABEL));
+        Bodies.CohortBody o = Bodies.read(body, Bodies.CohortBody.class, false);
+        Integer count = o.seats();
+        if (count != null) {
+            Bodies.integer("seats", count.longValue(), 1, SeatService.MAX_SEATS);
+        }
+        Long ttl = Bodies.integer("holdTtlMs", o.holdTtlMs(), SeatService.MIN_HOLD_TTL_MS, SeatService.MAX_HOLD_TTL_MS);
+        return new NewCohort(Bodies.text("title", o.title(), SeatService.MAX_TITLE), count,
+                Bodies.instant("opensAt", o.opensAt()), Bodies.instant("deadline", o.deadline()), ttl,
+                Bodies.texts("seatLabels", o.seatLabels(), SeatService.MAX_SEATS, SeatService.MAX_LABEL));
     }
 
     /** extend takes {deadline} or {extendByMs}; pause, resume and close take no body (or {}). */
     static TimingChange timingChange(String action, String body) {
-        boolean extend = "extend".equals(action);
-        ObjectNode o = Bodies.object(body, !extend, extend ? EXTEND_FIELDS : Set.of());
-        if (o == null) {
+        if (!"extend".equals(action)) {
+            Bodies.read(body, Bodies.NoFields.class, true);
             return null;
         }
-        return new TimingChange(Bodies.instant(o, "deadline"), Bodies.integer(o, "extendByMs", 1, Horizon.MAX_EXTEND_MS));
+        Bodies.ExtendBody o = Bodies.read(body, Bodies.ExtendBody.class, false);
+        return new TimingChange(Bodies.instant("deadline", o.deadline()),
+                Bodies.integer("extendByMs", o.extendByMs(), 1, Horizon.MAX_EXTEND_MS));
     }
 }
