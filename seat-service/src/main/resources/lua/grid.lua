@@ -7,7 +7,7 @@ local raws = redis.call('HMGET', HOLDS, unpack(ids))
 for _, raw in ipairs(raws) do
   if raw then
     local h = cjson.decode(raw)
-    table.insert(out, tostring(h.s)); table.insert(out, h.st)
+    table.insert(out, int(h.s)); table.insert(out, h.st)
   end
 end
 return out

@@ -9,11 +9,11 @@ if existing then
   -- The user points at a hold Redis no longer has: part of the cohort was lost.
   if not raw then return { 'TORN', existing } end
   local h = cjson.decode(raw)
-  return { 'EXISTS', existing, tostring(h.s), tostring(h.e), h.st, tostring(now) }
+  return { 'EXISTS', existing, int(h.s), int(h.e), h.st, int(now) }
 end
-if m.closed or now >= m.deadline then return { 'CLOSED', tostring(m.deadline), tostring(now) } end
-if m.paused > 0 then return { 'PAUSED', tostring(now) } end
-if now < m.opens then return { 'NOT_OPEN', tostring(m.opens), tostring(now) } end
+if m.closed or now >= m.deadline then return { 'CLOSED', int(m.deadline), int(now) } end
+if m.paused > 0 then return { 'PAUSED', int(now) } end
+if now < m.opens then return { 'NOT_OPEN', int(m.opens), int(now) } end
 local seat
 if want ~= '' then
   local n = tonumber(want)
@@ -31,9 +31,9 @@ else
         redis.call('ZADD', QUEUE, ticket, user)
         rank = redis.call('ZRANK', QUEUE, user)
       end
-      return { 'QUEUED', tostring(rank + 1), tostring(now) }
+      return { 'QUEUED', int(rank + 1), int(now) }
     end
-    return { 'SOLD_OUT', tostring(now) }
+    return { 'SOLD_OUT', int(now) }
   end
   seat = tonumber(s)
 end
@@ -43,4 +43,4 @@ redis.call('HSET', USERS, user, id)
 redis.call('ZADD', EXPIRY, exp, id)
 redis.call('HINCRBY', META, 'held', 1)
 redis.call('ZREM', QUEUE, user)
-return { 'HELD', id, tostring(seat), tostring(exp), tostring(now) }
+return { 'HELD', id, int(seat), int(exp), int(now) }

@@ -2,6 +2,6 @@
 local out = {}
 for i = 1, #ARGV do
   local r = redis.call('ZRANK', QUEUE, ARGV[i])
-  table.insert(out, r and tostring(r + 1) or '0')
+  table.insert(out, r and int(r + 1) or '0')
 end
 return out

@@ -3,6 +3,11 @@
 -- at ms), 6 queue (zset user -> ticket). All six carry the cohort's hash tag: one cluster slot.
 local META, FREE, HOLDS, USERS, EXPIRY, QUEUE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 
+-- Numbers go back to Java as integer strings: tostring() gives '%.14g' (1.1e+14 past year 5138).
+local function int(x)
+  return string.format('%d', x)
+end
+
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -33,7 +38,7 @@ local function free_seat(m, seat, now, new_id, out)
       redis.call('ZADD', EXPIRY, exp, new_id)
       redis.call('HINCRBY', META, 'held', 1)
       table.insert(out, 'ADMITTED'); table.insert(out, new_id); table.insert(out, user)
-      table.insert(out, tostring(seat)); table.insert(out, tostring(exp)); table.insert(out, tostring(now))
+      table.insert(out, int(seat)); table.insert(out, int(exp)); table.insert(out, int(now))
       return true
     end
   end
@@ -54,6 +59,6 @@ local function end_hold(m, id, h, state, now, new_id, out)
     redis.call('HINCRBY', META, 'confirmed', -1); m.confirmed = m.confirmed - 1
   end
   table.insert(out, string.upper(state)); table.insert(out, id); table.insert(out, h.u)
-  table.insert(out, tostring(h.s)); table.insert(out, was); table.insert(out, tostring(now))
+  table.insert(out, int(h.s)); table.insert(out, was); table.insert(out, int(now))
   return free_seat(m, h.s, now, new_id, out)
 end

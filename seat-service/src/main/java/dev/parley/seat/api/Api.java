@@ -1,7 +1,6 @@
 package dev.parley.seat.api;
 
 import dev.parley.contracts.json.Json;
-import dev.parley.contracts.json.JsonDecodeException;
 import dev.parley.seat.service.Idempotency;
 import dev.parley.seat.service.Problems;
 import dev.parley.seat.service.RateLimiter;
@@ -43,20 +42,6 @@ public class Api {
             return UUID.fromString(raw);
         } catch (IllegalArgumentException e) {
             throw SeatException.notFound("no " + what + " " + raw);
-        }
-    }
-
-    public static <T> T body(String json, Class<T> type, boolean optional) {
-        if (json == null || json.isBlank()) {
-            if (optional) {
-                return null;
-            }
-            throw SeatException.badRequest("request body required");
-        }
-        try {
-            return Json.read(json, type);
-        } catch (JsonDecodeException e) {
-            throw SeatException.badRequest("malformed JSON: " + e.getMessage());
         }
     }
 

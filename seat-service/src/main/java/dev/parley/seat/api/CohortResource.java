@@ -1,17 +1,18 @@
 package dev.parley.seat.api;
 
-import io.vertx.ext.web.RoutingContext;
-import jakarta.ws.rs.core.Context;
+import dev.parley.seat.service.Horizon;
 import dev.parley.seat.service.SeatService;
 import dev.parley.seat.service.SeatService.NewCohort;
 import dev.parley.seat.service.SeatService.TimingChange;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 /** Cohorts, their countdown, and the seats in them. */
@@ -19,10 +20,6 @@ import jakarta.ws.rs.core.Response;
 public class CohortResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
-    /** Body of a hold request: a seat number, or nothing for any free seat. */
-    public record HoldRequest(Integer seat) {
-    }
 
     private final SeatService seats;
     private final Api api;
@@ -35,7 +32,7 @@ public class CohortResource {
     @POST
     public Uni<Response> create(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key, String body) {
         return api.mutate(rc, key, "POST", "/cohorts", body, 201,
-                u -> seats.create(u, Api.body(body, NewCohort.class, false)));
+                u -> seats.create(u, newCohort(body)));
     }
 
     @GET
@@ -61,7 +58,7 @@ public class CohortResource {
     public Uni<Response> timing(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                                 @PathParam("id") String id, @PathParam("action") String action, String body) {
         return api.mutate(rc, key, "POST", "/cohorts/" + id + "/" + action, body, 200,
-                u -> seats.timing(Api.id(id, "cohort"), u, action, Api.body(body, TimingChange.class, !"extend".equals(action))));
+                u -> seats.timing(Api.id(id, "cohort"), u, action, timingChange(action, body)));
     }
 
     @POST
@@ -69,8 +66,9 @@ public class CohortResource {
     public Uni<Response> hold(@Context RoutingContext rc, @HeaderParam(IDEMPOTENCY_KEY) String key,
                               @PathParam("id") String id, String body) {
         return api.mutate(rc, key, "POST", "/cohorts/" + id + "/holds", body, 201, u -> {
-            HoldRequest req = Api.body(body, HoldRequest.class, true);
-            return seats.hold(Api.id(id, "cohort"), u, req == null ? null : req.seat())
+            Bodies.HoldBody req = Bodies.read(body, Bodies.HoldBody.class, true);
+            Long seat = req == null ? null : Bodies.integer("seat", req.seat(), 0, SeatService.MAX_SEATS - 1);
+            return seats.hold(Api.id(id, "cohort"), u, seat == null ? null : seat.intValue())
                     .map(o -> o.queued() ? new Api.Status(202, o) : o);
         });
     }
@@ -97,5 +95,28 @@ public class CohortResource {
                                @PathParam("id") String id) {
         return api.mutate(rc, key, "DELETE", "/cohorts/" + id + "/queue", "", 200,
                 u -> seats.leaveQueue(Api.id(id, "cohort"), u).map(left -> Api.map("left", left)));
+    }
+
+    static NewCohort newCohort(String body) {
+        Bodies.CohortBody o = Bodies.read(body, Bodies.CohortBody.class, false);
+        Integer count = o.seats();
+        if (count != null) {
+            Bodies.integer("seats", count.longValue(), 1, SeatService.MAX_SEATS);
+        }
+        Long ttl = Bodies.integer("holdTtlMs", o.holdTtlMs(), SeatService.MIN_HOLD_TTL_MS, SeatService.MAX_HOLD_TTL_MS);
+        return new NewCohort(Bodies.text("title", o.title(), SeatService.MAX_TITLE), count,
+                Bodies.instant("opensAt", o.opensAt()), Bodies.instant("deadline", o.deadline()), ttl,
+                Bodies.texts("seatLabels", o.seatLabels(), SeatService.MAX_SEATS, SeatService.MAX_LABEL));
+    }
+
+    /** extend takes {deadline} or {extendByMs}; pause, resume and close take no body (or {}). */
+    static TimingChange timingChange(String action, String body) {
+        if (!"extend".equals(action)) {
+            Bodies.read(body, Bodies.NoFields.class, true);
+            return null;
+        }
+        Bodies.ExtendBody o = Bodies.read(body, Bodies.ExtendBody.class, false);
+        return new TimingChange(Bodies.instant("deadline", o.deadline()),
+                Bodies.integer("extendByMs", o.extendByMs(), 1, Horizon.MAX_EXTEND_MS));
     }
 }

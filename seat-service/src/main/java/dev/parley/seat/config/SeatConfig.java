@@ -16,6 +16,10 @@ public interface SeatConfig {
     @WithDefault("100ms")
     Duration sweepInterval();
 
+    /** How long a cohort whose sweep failed is skipped before it is tried again. */
+    @WithDefault("60s")
+    Duration sweepSkip();
+
     /** Holds ended per cohort per sweep at most (one Lua call). */
     @WithDefault("64")
     int sweepBatch();

@@ -67,7 +67,7 @@ public class SeatRepository {
 
     public Uni<Optional<Cohort>> findCohort(UUID id) {
         return pool.preparedQuery("""
-                        SELECT id, owner_id, title, seats, opens_at, deadline, paused_at, closed, hold_ttl_ms, created_at
+                        SELECT id, owner_id, title, seats, opens_at, deadline, paused_at, closed, hold_ttl_ms, created_at, timing_version
                         FROM cohorts WHERE id = $1""")
                 .execute(Tuple.of(id))
                 .map(rows -> {
@@ -78,7 +78,7 @@ public class SeatRepository {
                     Row r = it.next();
                     return Optional.of(new Cohort(r.getUUID("id"), r.getString("owner_id"), r.getString("title"),
                             r.getInteger("seats"), instant(r, "opens_at"), instant(r, "deadline"), instant(r, "paused_at"),
-                            r.getBoolean("closed"), r.getInteger("hold_ttl_ms"), instant(r, "created_at")));
+                            r.getBoolean("closed"), r.getInteger("hold_ttl_ms"), instant(r, "created_at"), r.getLong("timing_version")));
                 });
     }
 
@@ -92,10 +92,22 @@ public class SeatRepository {
                 });
     }
 
-    public Uni<Void> updateTiming(UUID cohort, Instant deadline, Instant pausedAt, boolean closed) {
-        return pool.preparedQuery("UPDATE cohorts SET deadline = $2, paused_at = $3, closed = $4 WHERE id = $1")
-                .execute(Tuple.of(cohort, odt(deadline), odt(pausedAt), closed))
-                .replaceWithVoid();
+    /**
+     * Sets a cohort's timing and moves its timing version from {@code fromVersion} to
+     * {@code toVersion}, only if it still is at {@code fromVersion} (compare-and-set: a concurrent
+     * change or an undo never overwrites another). Answers whether the row changed.
+     */
+    public Uni<Boolean> updateTiming(UUID cohort, long fromVersion, long toVersion, Instant deadline, Instant pausedAt, boolean closed) {
+        return pool.preparedQuery("""
+                        UPDATE cohorts SET deadline = $2, paused_at = $3, closed = $4, timing_version = $6
+                        WHERE id = $1 AND timing_version = $5""")
+                .execute(Tuple.from(new Object[] {cohort, odt(deadline), odt(pausedAt), closed, fromVersion, toVersion}))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Removes a cohort whose creation failed after its row was written (seats and claim go with it). */
+    public Uni<Void> deleteCohort(UUID cohort) {
+        return pool.preparedQuery("DELETE FROM cohorts WHERE id = $1").execute(Tuple.of(cohort)).replaceWithVoid();
     }
 
     public Uni<List<HoldRow>> activeHolds(UUID cohort) {
@@ -205,8 +217,21 @@ public class SeatRepository {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 
+    /**
+     * Epoch ms a stored time is clamped to when read: 2^53 − 1 (year 287396), exact in a Lua
+     * number and far from a long's overflow. A row written before the API's horizon existed (or
+     * PostgreSQL's 'infinity', which the driver reads as OffsetDateTime.MAX) still reads.
+     */
+    public static final long MAX_STORED_MS = (1L << 53) - 1;
+    private static final Instant LATEST = Instant.ofEpochMilli(MAX_STORED_MS);
+    private static final Instant EARLIEST = Instant.ofEpochMilli(-MAX_STORED_MS);
+
     private static Instant instant(Row r, String column) {
         OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
+        if (t == null) {
+            return null;
+        }
+        Instant i = t.toInstant();
+        return i.isAfter(LATEST) ? LATEST : i.isBefore(EARLIEST) ? EARLIEST : i;
     }
 }

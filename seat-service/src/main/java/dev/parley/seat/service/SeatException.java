@@ -31,6 +31,11 @@ public class SeatException extends RuntimeException {
         return new SeatException(400, "bad-request", "Bad request", detail);
     }
 
+    /** A 400 naming the request field that was refused. */
+    public static SeatException invalid(String field, String detail) {
+        return new SeatException(400, "bad-request", "Bad request", detail, Map.of("field", field));
+    }
+
     public static SeatException notFound(String detail) {
         return new SeatException(404, "not-found", "Not found", detail);
     }

@@ -87,50 +87,78 @@ public class SeatService {
     public record NewCohort(String title, Integer seats, Instant opensAt, Instant deadline, Long holdTtlMs, List<String> seatLabels) {
     }
 
+    public static final int MAX_SEATS = 10_000;
+    public static final int MAX_TITLE = 200;
+    public static final int MAX_LABEL = 40;
+    public static final long MIN_HOLD_TTL_MS = 100;
+    public static final long MAX_HOLD_TTL_MS = 3_600_000;
+
     public Uni<CohortView> create(String owner, NewCohort req) {
         if (req == null) {
             throw SeatException.badRequest("body required: {title, seats, deadline, opensAt?, holdTtlMs?, seatLabels?}");
         }
-        if (req.title() == null || req.title().isBlank() || req.title().length() > 200) {
-            throw SeatException.badRequest("title must be 1 to 200 characters");
+        if (req.title() == null) {
+            throw SeatException.invalid("title", "title required (1 to " + MAX_TITLE + " characters)");
         }
-        if (req.seats() == null || req.seats() < 1 || req.seats() > 10_000) {
-            throw SeatException.badRequest("seats must be between 1 and 10000");
+        if (req.seats() == null || req.seats() < 1 || req.seats() > MAX_SEATS) {
+            throw SeatException.invalid("seats", "seats must be an integer from 1 to " + MAX_SEATS);
         }
         if (req.deadline() == null) {
-            throw SeatException.badRequest("deadline required (ISO-8601 instant)");
+            throw SeatException.invalid("deadline", "deadline required (ISO-8601 instant)");
         }
         long ttl = req.holdTtlMs() == null ? config.holdTtl().toMillis() : req.holdTtlMs();
-        if (ttl < 100 || ttl > 3_600_000) {
-            throw SeatException.badRequest("holdTtlMs must be between 100 and 3600000");
+        if (ttl < MIN_HOLD_TTL_MS || ttl > MAX_HOLD_TTL_MS) {
+            throw SeatException.invalid("holdTtlMs", "holdTtlMs must be an integer from " + MIN_HOLD_TTL_MS + " to " + MAX_HOLD_TTL_MS);
         }
         List<String> seatLabels = req.seatLabels();
         if (seatLabels != null && !seatLabels.isEmpty()) {
             if (seatLabels.size() != req.seats()) {
-                throw SeatException.badRequest("seatLabels must name every seat: " + req.seats() + " labels expected, got " + seatLabels.size());
+                throw SeatException.invalid("seatLabels", "seatLabels must name every seat: " + req.seats() + " labels expected, got " + seatLabels.size());
             }
             Set<String> seen = new HashSet<>();
             for (String l : seatLabels) {
-                if (l == null || l.isBlank() || l.length() > 40 || !seen.add(l)) {
-                    throw SeatException.badRequest("seat labels must be unique and 1 to 40 characters");
+                if (l == null || l.isBlank() || l.codePointCount(0, l.length()) > MAX_LABEL || !seen.add(l)) {
+                    throw SeatException.invalid("seatLabels", "seat labels must be unique and 1 to " + MAX_LABEL + " characters");
                 }
             }
         }
         return now().chain(nowMs -> {
             Instant now = Instant.ofEpochMilli(nowMs);
             Instant opens = req.opensAt() == null ? now : req.opensAt();
+            if (opens.isBefore(Horizon.earliest(now)) || opens.isAfter(Horizon.latest(now))) {
+                throw SeatException.invalid("opensAt", "opensAt must be between " + Horizon.earliest(now) + " and " + Horizon.latest(now));
+            }
             if (!req.deadline().isAfter(now)) {
-                throw SeatException.badRequest("deadline is in the past");
+                throw SeatException.invalid("deadline", "deadline is in the past");
+            }
+            if (req.deadline().isAfter(Horizon.latest(now))) {
+                throw SeatException.invalid("deadline", "deadline must be at most " + Horizon.MAX_AHEAD.toDays() + " days ahead (" + Horizon.latest(now) + ")");
             }
             if (!req.deadline().isAfter(opens)) {
-                throw SeatException.badRequest("deadline must be after opensAt");
+                throw SeatException.invalid("deadline", "deadline must be after opensAt");
             }
-            Cohort c = new Cohort(newId(), owner, req.title(), req.seats(), opens, req.deadline(), null, false, (int) ttl, now);
+            Cohort c = new Cohort(newId(), owner, req.title(), req.seats(), opens, req.deadline(), null, false, (int) ttl, now, 0);
+            // All or nothing: if seeding Redis or reading the new cohort back fails, the cohort is
+            // removed again before the error is answered; the event goes out only on success.
             return repo.insertCohort(c, seatLabels)
-                    .chain(() -> rebuild(c.id()))
-                    .invoke(() -> events.publishQuietly(SeatEvent.timing("cohort-created", c.id().toString(), c.deadline().toEpochMilli(), null, nowMs)))
-                    .chain(() -> view(c.id()));
+                    .chain(() -> rebuild(c.id()).chain(() -> view(c.id()))
+                            .onFailure().call(e -> discard(c.id(), e)))
+                    .invoke(() -> events.publishQuietly(SeatEvent.timing("cohort-created", c.id().toString(), c.deadline().toEpochMilli(), null, nowMs)));
         });
+    }
+
+    /** Undoes a creation that failed after its row was written: the row (and its seats), Redis, caches. */
+    private Uni<Void> discard(UUID id, Throwable why) {
+        LOG.warnf("cohort %s could not be set up (%s); removing it", id, why.getMessage());
+        live.remove(id);
+        known.remove(id);
+        labels.remove(id);
+        List<String> cohortKeys = new ArrayList<>(scripts.cohortKeys(id.toString()));
+        cohortKeys.add(keys.cohort(id.toString(), "log"));
+        return repo.deleteCohort(id)
+                .chain(() -> redis.execute("DEL", cohortKeys.toArray(String[]::new)))
+                .onFailure().invoke(e -> LOG.errorf("cohort %s: the undo of its failed creation failed: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     public Uni<Cohort> cohort(UUID id) {
@@ -213,11 +241,20 @@ public class SeatService {
                 switch (action) {
                     case "extend" -> {
                         if (change == null || (change.deadline() == null) == (change.extendByMs() == null)) {
-                            throw SeatException.badRequest("give exactly one of deadline or extendByMs");
+                            throw SeatException.invalid(change != null && change.deadline() != null ? "extendByMs" : "deadline",
+                                    "give exactly one of deadline or extendByMs");
                         }
+                        if (change.extendByMs() != null && (change.extendByMs() < 1 || change.extendByMs() > Horizon.MAX_EXTEND_MS)) {
+                            throw SeatException.invalid("extendByMs", "extendByMs must be an integer from 1 to " + Horizon.MAX_EXTEND_MS);
+                        }
+                        String field = change.deadline() != null ? "deadline" : "extendByMs";
                         Instant next = change.deadline() != null ? change.deadline() : deadline.plusMillis(change.extendByMs());
                         if (!next.isAfter(deadline)) {
-                            throw SeatException.badRequest("a new deadline must be later than the current one (" + deadline + ")");
+                            throw SeatException.invalid(field, "a new deadline must be later than the current one (" + deadline + ")");
+                        }
+                        if (next.isAfter(Horizon.latest(now))) {
+                            throw SeatException.invalid(field, "the new deadline must be at most " + Horizon.MAX_AHEAD.toDays()
+                                    + " days ahead (" + Horizon.latest(now) + ")");
                         }
                         if (paused == null && !deadline.isAfter(now)) {
                             throw SeatException.conflict("deadline-passed", "Deadline passed", "the countdown already ended");
@@ -253,21 +290,50 @@ public class SeatService {
                 Instant d = deadline;
                 Instant p = paused;
                 boolean cl = closed;
-                return repo.updateTiming(id, d, p, cl)
-                        .chain(() -> scripts.cohort(Script.TIMING, id.toString(),
-                                List.of(String.valueOf(d.toEpochMilli()), p == null ? "0" : String.valueOf(p.toEpochMilli()), cl ? "1" : "0")))
+                long version = c.timingVersion();
+                // All or nothing: PostgreSQL commits over the version this change was computed from
+                // (a concurrent change is a 409); if Redis or the answer then fails, both are put
+                // back before the error is answered. The event goes out only on success.
+                return repo.updateTiming(id, version, version + 1, d, p, cl)
+                        .chain(changed -> {
+                            if (!changed) {
+                                throw SeatException.conflict("concurrent-change", "Changed meanwhile",
+                                        "the countdown was changed by another request; read it and try again");
+                            }
+                            return applyTiming(id, d, p, cl).chain(() -> view(id))
+                                    .onFailure().call(e -> undoTiming(c, version + 1, e));
+                        })
                         .invoke(() -> events.publishQuietly(SeatEvent.timing(event, id.toString(), d.toEpochMilli(),
-                                p == null ? null : p.toEpochMilli(), nowMs)))
-                        .chain(() -> view(id));
+                                p == null ? null : p.toEpochMilli(), nowMs)));
             });
         });
+    }
+
+    private Uni<Void> applyTiming(UUID id, Instant deadline, Instant paused, boolean closed) {
+        return scripts.cohort(Script.TIMING, id.toString(), List.of(String.valueOf(deadline.toEpochMilli()),
+                paused == null ? "0" : String.valueOf(paused.toEpochMilli()), closed ? "1" : "0")).replaceWithVoid();
+    }
+
+    /**
+     * Puts a cohort's timing back to {@code before} after a change failed past its commit: in
+     * PostgreSQL only if no other change came after it, and in Redis by dropping the live state so
+     * the next operation rebuilds it from PostgreSQL (holds and seats are rebuilt; a waiting room
+     * is lost, as after a Redis loss).
+     */
+    private Uni<Void> undoTiming(Cohort before, long failedVersion, Throwable why) {
+        UUID id = before.id();
+        LOG.warnf("cohort %s: timing change failed after its commit (%s); undoing it", id, why.getMessage());
+        return repo.updateTiming(id, failedVersion, failedVersion + 1, before.deadline(), before.pausedAt(), before.closed())
+                .chain(() -> redis.execute("DEL", keys.cohort(id.toString(), "meta")))
+                .onFailure().invoke(e -> LOG.errorf("cohort %s: the undo of a failed timing change failed: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     // ---------------------------------------------------------------- seats
 
     public Uni<HoldOutcome> hold(UUID cohortId, String user, Integer seat) {
         if (seat != null && seat < 0) {
-            throw SeatException.badRequest("seat must be a seat number from 0");
+            throw SeatException.invalid("seat", "seat must be a seat number from 0");
         }
         UUID id = newId();
         return withMeta(cohortId, Script.HOLD, List.of(user, id.toString(), seat == null ? "" : seat.toString()))
