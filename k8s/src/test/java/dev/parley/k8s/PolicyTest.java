@@ -266,6 +266,36 @@ class PolicyTest {
         return w.path("spec").path("replicas").asInt(1);
     }
 
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyConfigMapIsGeneratedSoAChangeRollsThePodsThatReadIt(String overlay) {
+        // configMapGenerator names each ConfigMap after a hash of its content and rewrites the
+        // references: a changed value is a new name in the pod template, hence a rollout.
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        ofKind(objects, "ConfigMap").filter(cm -> !name(cm).matches(".+-[a-z0-9]{10}"))
+                .forEach(cm -> problems.add(id(cm) + ": no content hash in its name (write it as a configMapGenerator)"));
+        for (FleetService s : FleetService.values()) {
+            JsonNode d = Objects.find(objects, "Deployment", s.serviceName()).orElseThrow();
+            List<String> refs = containers(d).flatMap(c -> elements(c.path("envFrom")))
+                    .map(ef -> ef.path("configMapRef").path("name").asText()).toList();
+            for (String generated : List.of("parley-infra", s.serviceName() + "-config")) {
+                if (refs.stream().noneMatch(r -> Objects.isGeneratedName(r, generated))) {
+                    problems.add(id(d) + ": envFrom does not reference the generated " + generated + ", has " + refs);
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConfigMapsNameChangesWithItsContent() {
+        // The demo login makes kind's gateway-config differ from production's: so must its name.
+        String kind = Objects.findGenerated(Kustomize.overlay("kind"), "ConfigMap", "gateway-config").map(Objects::name).orElseThrow();
+        String production = Objects.findGenerated(Kustomize.overlay("production"), "ConfigMap", "gateway-config").map(Objects::name).orElseThrow();
+        assertTrue(!kind.equals(production), "gateway-config is named " + kind + " in both overlays although its data differs");
+    }
+
     private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
     @ParameterizedTest
