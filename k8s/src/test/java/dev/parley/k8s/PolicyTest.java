@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,14 +135,57 @@ class PolicyTest {
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void wsServiceDrainsBeforeItStops(String overlay) {
-        JsonNode d = Objects.find(Kustomize.overlay(overlay), "Deployment", FleetService.WS_SERVICE.serviceName()).orElseThrow();
-        JsonNode c = containers(d).findFirst().orElseThrow();
-        JsonNode preStop = c.path("lifecycle").path("preStop").path("httpGet");
-        assertEquals("/internal/drain", preStop.path("path").asText(), "ws-service preStop drain hook");
-        assertEquals("http", preStop.path("port").asText());
-        long grace = d.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong();
+        // The drain runs in Quarkus' shutdown delay (PodLifecycle observes ShutdownDelayInitiatedEvent),
+        // so SIGTERM alone drains: the delay must be on, and the hook only waits for endpoint removal.
+        Properties props = ServiceProperties.of(FleetService.WS_SERVICE).properties();
+        assertEquals("true", props.getProperty("quarkus.shutdown.delay-enabled"), "ws-service drains in its shutdown delay");
+        long delay = seconds(props.getProperty("quarkus.shutdown.delay", "0s"));
+        long sleep = preStopSleep(overlay, FleetService.WS_SERVICE);
+        long grace = grace(overlay, FleetService.WS_SERVICE);
         Duration shutdown = ServiceProperties.of(FleetService.WS_SERVICE).shutdownTimeout();
-        assertTrue(grace >= shutdown.toSeconds() + 30, "the drain needs time on top of quarkus.shutdown.timeout; grace=" + grace);
+        // The drain waits up to 5 s for the pod set and the reconnect frames (PodLifecycle.drainOnce).
+        long needed = sleep + Math.max(delay, 5) + shutdown.toSeconds();
+        assertTrue(grace >= needed + 10, "the drain needs time on top of the sleep and quarkus.shutdown.timeout; grace="
+                + grace + ", needed " + needed + " + margin");
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theGatewayKeepsServingUntilItHasLeftTheEndpoints(String overlay) {
+        long sleep = preStopSleep(overlay, FleetService.GATEWAY);
+        long grace = grace(overlay, FleetService.GATEWAY);
+        long shutdown = ServiceProperties.of(FleetService.GATEWAY).shutdownTimeout().toSeconds();
+        assertTrue(grace >= sleep + shutdown + 5, "gateway: grace " + grace + " < preStop sleep " + sleep + " + shutdown " + shutdown + " + margin");
+    }
+
+    /**
+     * The preStop hook's sleep: the native action (no exec, no HTTP request, which would need
+     * /internal/drain's credential), long enough for the Endpoints change to reach kube-proxy and
+     * the ingress controller, short against the grace period.
+     */
+    private static long preStopSleep(String overlay, FleetService s) {
+        JsonNode d = Objects.find(Kustomize.overlay(overlay), "Deployment", s.serviceName()).orElseThrow();
+        JsonNode preStop = containers(d).findFirst().orElseThrow().path("lifecycle").path("preStop");
+        assertEquals(List.of("sleep"), iterable(preStop.fieldNames()), s.serviceName() + ": preStop is a sleep action only, is " + preStop);
+        long seconds = preStop.path("sleep").path("seconds").asLong();
+        assertTrue(seconds >= 3 && seconds <= 15, s.serviceName() + ": preStop sleep " + seconds + " s (3..15)");
+        return seconds;
+    }
+
+    private static long grace(String overlay, FleetService s) {
+        JsonNode d = Objects.find(Kustomize.overlay(overlay), "Deployment", s.serviceName()).orElseThrow();
+        return d.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong(30);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    private static long seconds(String quarkusDuration) {
+        String v = quarkusDuration.trim().toUpperCase();
+        return v.endsWith("MS") ? 0 : Duration.parse("PT" + v).toSeconds();
     }
 
     @ParameterizedTest
