@@ -295,6 +295,42 @@ class PolicyTest {
         assertEquals(List.of(), problems);
     }
 
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void replicatedWorkloadsSpreadOverZonesAndNodesAndNoPodGetsServiceLinks(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        workloads(objects).forEach(w -> {
+            JsonNode pod = w.path("spec").path("template").path("spec");
+            if (!pod.path("enableServiceLinks").isBoolean() || pod.path("enableServiceLinks").asBoolean()) {
+                problems.add(id(w) + ": enableServiceLinks is not false");
+            }
+            if (maxPods(objects, w) <= 1) {
+                return;
+            }
+            for (String key : List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname")) {
+                List<JsonNode> constraints = elements(pod.path("topologySpreadConstraints"))
+                        .filter(c -> c.path("topologyKey").asText().equals(key)).toList();
+                if (constraints.size() != 1) {
+                    problems.add(id(w) + ": runs up to " + maxPods(objects, w) + " pods but has " + constraints.size()
+                            + " topologySpreadConstraints on " + key);
+                    continue;
+                }
+                JsonNode c = constraints.get(0);
+                if (!c.path("whenUnsatisfiable").asText().equals("ScheduleAnyway")) {
+                    problems.add(id(w) + ": spread on " + key + " must be ScheduleAnyway (kind has one zone), is " + c.path("whenUnsatisfiable"));
+                }
+                if (!Objects.selects(Objects.labels(c.path("labelSelector").path("matchLabels")), Objects.podLabels(w))) {
+                    problems.add(id(w) + ": spread on " + key + " does not select the workload's own pods");
+                }
+                if (c.path("maxSkew").asInt(0) < 1) {
+                    problems.add(id(w) + ": spread on " + key + " without maxSkew");
+                }
+            }
+        });
+        assertEquals(List.of(), problems);
+    }
+
     /** The most pods a workload runs: its replicas, or its autoscaler's maximum. */
     private static int maxPods(List<JsonNode> objects, JsonNode w) {
         Optional<JsonNode> hpa = ofKind(objects, "HorizontalPodAutoscaler")
