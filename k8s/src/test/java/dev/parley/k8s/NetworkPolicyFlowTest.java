@@ -183,6 +183,18 @@ class NetworkPolicyFlowTest {
     }
 
     @Test
+    void anOpenKafkaListenerIsCaught() {
+        List<JsonNode> objects = copy(Kustomize.overlay("kind"));
+        ObjectNode listener = (ObjectNode) Objects.ofKind(objects, "Kafka").findFirst().orElseThrow()
+                .path("spec").path("kafka").path("listeners").get(0);
+        ((ArrayNode) listener.path("networkPolicyPeers")).addObject().putObject("podSelector").putObject("matchLabels")
+                .put("app.kubernetes.io/name", "gateway");
+        assertTrue(check(objects).stream().anyMatch(s -> s.contains("not needed (ingress allowed): parley/gateway -> parley/parley-kafka TCP/9092")));
+        listener.remove("networkPolicyPeers");
+        assertTrue(check(objects).stream().anyMatch(s -> s.contains("no networkPolicyPeers")));
+    }
+
+    @Test
     void aDroppedDefaultDenyIsCaught() {
         List<JsonNode> objects = new ArrayList<>(Kustomize.overlay("kind"));
         objects.removeIf(o -> kind(o).equals("NetworkPolicy") && name(o).equals("default-deny"));
@@ -288,6 +300,22 @@ class NetworkPolicyFlowTest {
                             }
                         }
                     }
+                }
+            }
+        }
+        // Strimzi generates an ingress policy for each Kafka's pods from its listeners: a listener
+        // without networkPolicyPeers is open to every pod of every namespace.
+        for (JsonNode k : ofKind(objects, "Kafka").toList()) {
+            String where = "Kafka/" + name(k);
+            End kafka = new End(ns, name(k) + "-kafka");
+            for (JsonNode l : elements(k.path("spec").path("kafka").path("listeners")).toList()) {
+                int port = l.path("port").asInt();
+                if (l.path("networkPolicyPeers").isEmpty()) {
+                    problems.add(where + ": listener " + l.path("name").asText() + " has no networkPolicyPeers (Strimzi admits every peer on " + port + ")");
+                    continue;
+                }
+                for (JsonNode peer : elements(l.path("networkPolicyPeers")).toList()) {
+                    peerEnds(peer, ns, pods, port, problems, where).forEach(end -> ingress.add(new Flow(end, kafka, "TCP", port)));
                 }
             }
         }
