@@ -146,7 +146,7 @@ class ContractsTest {
             if (db == null) {
                 continue;
             }
-            String configured = Objects.find(objects, "ConfigMap", s.serviceName() + "-config")
+            String configured = Objects.findGenerated(objects, "ConfigMap", s.serviceName() + "-config")
                     .map(cm -> cm.path("data").path("PARLEY_PG_DATABASE").asText()).orElse("");
             if (!db.equals(configured)) {
                 problems.add(s.serviceName() + ": PARLEY_PG_DATABASE is '" + configured + "', its code defaults to " + db);
@@ -240,7 +240,7 @@ class ContractsTest {
     }
 
     static JsonNode infra(List<JsonNode> objects) {
-        return Objects.find(objects, "ConfigMap", "parley-infra").orElseThrow();
+        return Objects.findGenerated(objects, "ConfigMap", "parley-infra").orElseThrow();
     }
 
     /** Variables a container gets: envFrom ConfigMap keys and env names. */

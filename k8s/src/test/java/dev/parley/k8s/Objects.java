@@ -33,6 +33,19 @@ final class Objects {
         return ofKind(objects, kind).filter(o -> name.equals(name(o))).findFirst();
     }
 
+    /**
+     * A generated object by the name it is written under: configMapGenerator appends a hash of the
+     * content ("parley-infra-<10 chars>"), which every reference in the render carries too.
+     */
+    static Optional<JsonNode> findGenerated(List<JsonNode> objects, String kind, String name) {
+        return ofKind(objects, kind).filter(o -> isGeneratedName(name(o), name)).findFirst();
+    }
+
+    static boolean isGeneratedName(String rendered, String name) {
+        return rendered.length() == name.length() + 11 && rendered.startsWith(name + "-")
+                && rendered.substring(name.length() + 1).matches("[a-z0-9]{10}");
+    }
+
     /** Deployments and StatefulSets: the workloads that run pods the fleet owns. */
     static Stream<JsonNode> workloads(List<JsonNode> objects) {
         return objects.stream().filter(o -> kind(o).equals("Deployment") || kind(o).equals("StatefulSet"));

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,14 +135,57 @@ class PolicyTest {
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void wsServiceDrainsBeforeItStops(String overlay) {
-        JsonNode d = Objects.find(Kustomize.overlay(overlay), "Deployment", FleetService.WS_SERVICE.serviceName()).orElseThrow();
-        JsonNode c = containers(d).findFirst().orElseThrow();
-        JsonNode preStop = c.path("lifecycle").path("preStop").path("httpGet");
-        assertEquals("/internal/drain", preStop.path("path").asText(), "ws-service preStop drain hook");
-        assertEquals("http", preStop.path("port").asText());
-        long grace = d.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong();
+        // The drain runs in Quarkus' shutdown delay (PodLifecycle observes ShutdownDelayInitiatedEvent),
+        // so SIGTERM alone drains: the delay must be on, and the hook only waits for endpoint removal.
+        Properties props = ServiceProperties.of(FleetService.WS_SERVICE).properties();
+        assertEquals("true", props.getProperty("quarkus.shutdown.delay-enabled"), "ws-service drains in its shutdown delay");
+        long delay = seconds(props.getProperty("quarkus.shutdown.delay", "0s"));
+        long sleep = preStopSleep(overlay, FleetService.WS_SERVICE);
+        long grace = grace(overlay, FleetService.WS_SERVICE);
         Duration shutdown = ServiceProperties.of(FleetService.WS_SERVICE).shutdownTimeout();
-        assertTrue(grace >= shutdown.toSeconds() + 30, "the drain needs time on top of quarkus.shutdown.timeout; grace=" + grace);
+        // The drain waits up to 5 s for the pod set and the reconnect frames (PodLifecycle.drainOnce).
+        long needed = sleep + Math.max(delay, 5) + shutdown.toSeconds();
+        assertTrue(grace >= needed + 10, "the drain needs time on top of the sleep and quarkus.shutdown.timeout; grace="
+                + grace + ", needed " + needed + " + margin");
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theGatewayKeepsServingUntilItHasLeftTheEndpoints(String overlay) {
+        long sleep = preStopSleep(overlay, FleetService.GATEWAY);
+        long grace = grace(overlay, FleetService.GATEWAY);
+        long shutdown = ServiceProperties.of(FleetService.GATEWAY).shutdownTimeout().toSeconds();
+        assertTrue(grace >= sleep + shutdown + 5, "gateway: grace " + grace + " < preStop sleep " + sleep + " + shutdown " + shutdown + " + margin");
+    }
+
+    /**
+     * The preStop hook's sleep: the native action (no exec, no HTTP request, which would need
+     * /internal/drain's credential), long enough for the Endpoints change to reach kube-proxy and
+     * the ingress controller, short against the grace period.
+     */
+    private static long preStopSleep(String overlay, FleetService s) {
+        JsonNode d = Objects.find(Kustomize.overlay(overlay), "Deployment", s.serviceName()).orElseThrow();
+        JsonNode preStop = containers(d).findFirst().orElseThrow().path("lifecycle").path("preStop");
+        assertEquals(List.of("sleep"), iterable(preStop.fieldNames()), s.serviceName() + ": preStop is a sleep action only, is " + preStop);
+        long seconds = preStop.path("sleep").path("seconds").asLong();
+        assertTrue(seconds >= 3 && seconds <= 15, s.serviceName() + ": preStop sleep " + seconds + " s (3..15)");
+        return seconds;
+    }
+
+    private static long grace(String overlay, FleetService s) {
+        JsonNode d = Objects.find(Kustomize.overlay(overlay), "Deployment", s.serviceName()).orElseThrow();
+        return d.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong(30);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    private static long seconds(String quarkusDuration) {
+        String v = quarkusDuration.trim().toUpperCase();
+        return v.endsWith("MS") ? 0 : Duration.parse("PT" + v).toSeconds();
     }
 
     @ParameterizedTest
@@ -251,6 +295,42 @@ class PolicyTest {
         assertEquals(List.of(), problems);
     }
 
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void replicatedWorkloadsSpreadOverZonesAndNodesAndNoPodGetsServiceLinks(String overlay) {
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        workloads(objects).forEach(w -> {
+            JsonNode pod = w.path("spec").path("template").path("spec");
+            if (!pod.path("enableServiceLinks").isBoolean() || pod.path("enableServiceLinks").asBoolean()) {
+                problems.add(id(w) + ": enableServiceLinks is not false");
+            }
+            if (maxPods(objects, w) <= 1) {
+                return;
+            }
+            for (String key : List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname")) {
+                List<JsonNode> constraints = elements(pod.path("topologySpreadConstraints"))
+                        .filter(c -> c.path("topologyKey").asText().equals(key)).toList();
+                if (constraints.size() != 1) {
+                    problems.add(id(w) + ": runs up to " + maxPods(objects, w) + " pods but has " + constraints.size()
+                            + " topologySpreadConstraints on " + key);
+                    continue;
+                }
+                JsonNode c = constraints.get(0);
+                if (!c.path("whenUnsatisfiable").asText().equals("ScheduleAnyway")) {
+                    problems.add(id(w) + ": spread on " + key + " must be ScheduleAnyway (kind has one zone), is " + c.path("whenUnsatisfiable"));
+                }
+                if (!Objects.selects(Objects.labels(c.path("labelSelector").path("matchLabels")), Objects.podLabels(w))) {
+                    problems.add(id(w) + ": spread on " + key + " does not select the workload's own pods");
+                }
+                if (c.path("maxSkew").asInt(0) < 1) {
+                    problems.add(id(w) + ": spread on " + key + " without maxSkew");
+                }
+            }
+        });
+        assertEquals(List.of(), problems);
+    }
+
     /** The most pods a workload runs: its replicas, or its autoscaler's maximum. */
     private static int maxPods(List<JsonNode> objects, JsonNode w) {
         Optional<JsonNode> hpa = ofKind(objects, "HorizontalPodAutoscaler")
@@ -264,6 +344,36 @@ class PolicyTest {
             return so.get().path("spec").path("maxReplicaCount").asInt(100);
         }
         return w.path("spec").path("replicas").asInt(1);
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyConfigMapIsGeneratedSoAChangeRollsThePodsThatReadIt(String overlay) {
+        // configMapGenerator names each ConfigMap after a hash of its content and rewrites the
+        // references: a changed value is a new name in the pod template, hence a rollout.
+        List<JsonNode> objects = Kustomize.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        ofKind(objects, "ConfigMap").filter(cm -> !name(cm).matches(".+-[a-z0-9]{10}"))
+                .forEach(cm -> problems.add(id(cm) + ": no content hash in its name (write it as a configMapGenerator)"));
+        for (FleetService s : FleetService.values()) {
+            JsonNode d = Objects.find(objects, "Deployment", s.serviceName()).orElseThrow();
+            List<String> refs = containers(d).flatMap(c -> elements(c.path("envFrom")))
+                    .map(ef -> ef.path("configMapRef").path("name").asText()).toList();
+            for (String generated : List.of("parley-infra", s.serviceName() + "-config")) {
+                if (refs.stream().noneMatch(r -> Objects.isGeneratedName(r, generated))) {
+                    problems.add(id(d) + ": envFrom does not reference the generated " + generated + ", has " + refs);
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConfigMapsNameChangesWithItsContent() {
+        // The demo login makes kind's gateway-config differ from production's: so must its name.
+        String kind = Objects.findGenerated(Kustomize.overlay("kind"), "ConfigMap", "gateway-config").map(Objects::name).orElseThrow();
+        String production = Objects.findGenerated(Kustomize.overlay("production"), "ConfigMap", "gateway-config").map(Objects::name).orElseThrow();
+        assertTrue(!kind.equals(production), "gateway-config is named " + kind + " in both overlays although its data differs");
     }
 
     private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
