@@ -64,6 +64,24 @@ final class Kustomize {
         return WARNINGS.get(relativeDir);
     }
 
+    /**
+     * Renders a kustomization written for the test (an overlay combined with an optional component,
+     * as the Makefile combines them) under target/generated/&lt;name&gt;; paths in it are relative to
+     * that directory, three levels below k8s/.
+     */
+    static List<JsonNode> renderGenerated(String name, String kustomization) {
+        String dir = "target/generated/" + name;
+        try {
+            Path d = k8sDir().resolve(dir);
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("kustomization.yaml"), kustomization);
+        } catch (IOException e) {
+            return fail("cannot write " + dir + ": " + e);
+        }
+        CACHE.remove(dir);
+        return render(dir);
+    }
+
     static String kubectl() {
         return System.getProperty("parley.kubectl", "kubectl");
     }

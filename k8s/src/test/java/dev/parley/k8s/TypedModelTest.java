@@ -19,7 +19,8 @@ class TypedModelTest {
     /** Custom resources without a typed model here; checked by {@link CustomResourceTest}. */
     static final Set<String> CUSTOM = Set.of("keda.sh/v1alpha1/ScaledObject",
             "argoproj.io/v1alpha1/AppProject", "argoproj.io/v1alpha1/ApplicationSet",
-            "argoproj.io/v1alpha1/Application");
+            "argoproj.io/v1alpha1/Application", "monitoring.coreos.com/v1/ServiceMonitor",
+            "monitoring.coreos.com/v1/PrometheusRule");
 
     @ParameterizedTest
     @ValueSource(strings = {"overlays/kind", "overlays/production", "argocd"})
