@@ -126,22 +126,28 @@ kind-up:
 	@for s in $(SERVICES); do kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/$$s --timeout=10m || exit 1; done
 	@echo "Parley is up: http://parley.localtest.me/  (k6: k6 run -e PROFILE=smoke k6/chat.js)"
 
-## argocd: Argo CD in the kind cluster, the kind cluster registered as "kind", the AppProject and ApplicationSet (REPO_URL=<git URL the cluster can read>)
+## argocd: Argo CD in the kind cluster, the kind cluster registered as "kind" (label parley.dev/overlay=kind), then the
+## root Application (k8s/argocd/bootstrap) that syncs the projects, operators and fleet from git in waves. Argo CD reads
+## k8s/argocd from the repository and revision written in it: set both there, commit, tag and push first (docs/deploy.md)
+ARGOCD_REPO = $(shell sed -n 's/^ *repoURL: *//p' k8s/argocd/bootstrap/root.yaml)
+ARGOCD_REVISION = $(shell sed -n 's/^ *targetRevision: *//p' k8s/argocd/bootstrap/root.yaml)
 argocd:
 	$(NEED_KUBECTL)
-	@[ -n "$(REPO_URL)" ] || { echo "make argocd needs REPO_URL=<git URL of this repository that Argo CD can clone>"; exit 1; }
+	@case "$(ARGOCD_REPO)" in *git.example.com*) echo "make argocd: k8s/argocd still names the example repository; replace https://git.example.com/parley/parley.git in k8s/argocd/*.yaml, k8s/argocd/bootstrap/root.yaml with a URL the cluster can clone, commit, tag $(ARGOCD_REVISION) and push"; exit 1;; esac
+	@git ls-remote --exit-code "$(ARGOCD_REPO)" "$(ARGOCD_REVISION)" >/dev/null 2>&1 || echo "warning: $(ARGOCD_REVISION) not found on $(ARGOCD_REPO) from here; Argo CD will report it if it cannot find it either"
 	@kubectl --context $(KIND_CONTEXT) cluster-info >/dev/null 2>&1 || { echo "make argocd needs the kind cluster $(KIND_CLUSTER) (make kind-up)"; exit 1; }
 	kubectl --context $(KIND_CONTEXT) create namespace argocd --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
 	kubectl --context $(KIND_CONTEXT) -n argocd apply --server-side --force-conflicts -f https://raw.githubusercontent.com/argoproj/argo-cd/v$(ARGOCD_VERSION)/manifests/install.yaml
 	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-applicationset-controller --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-repo-server --timeout=5m
-	@# The cluster Argo CD runs in, under the name the kind overlay's Application targets.
+	@# The cluster Argo CD runs in, under the name and label the fleet's ApplicationSet selects.
 	kubectl --context $(KIND_CONTEXT) -n argocd create secret generic cluster-kind \
 	  --from-literal=name=kind --from-literal=server=https://kubernetes.default.svc \
 	  --from-literal=config='{"tlsClientConfig":{"insecure":false}}' --dry-run=client -o yaml \
-	  | kubectl --context $(KIND_CONTEXT) label --local -f - argocd.argoproj.io/secret-type=cluster -o yaml \
+	  | kubectl --context $(KIND_CONTEXT) label --local -f - argocd.argoproj.io/secret-type=cluster parley.dev/overlay=kind -o yaml \
 	  | kubectl --context $(KIND_CONTEXT) apply -f -
-	kubectl kustomize k8s/argocd | sed 's#https://git.example.com/parley/parley.git#$(REPO_URL)#g' | kubectl --context $(KIND_CONTEXT) apply -f -
+	@# A private repository needs its credentials Secret first (docs/deploy.md, "Repository credentials").
+	kubectl --context $(KIND_CONTEXT) apply --server-side --force-conflicts -k k8s/argocd/bootstrap
 	@echo "Argo CD admin password: kubectl --context $(KIND_CONTEXT) -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d"
 
 ## k8s-validate: render every overlay and check it (typed models, policies, contracts, k6 syntax); also part of make test

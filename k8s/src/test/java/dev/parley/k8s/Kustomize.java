@@ -30,8 +30,8 @@ final class Kustomize {
 
     static final List<String> OVERLAYS = List.of("kind", "production");
 
-    /** Every directory that is rendered on its own: the overlays and the Argo CD objects. */
-    static final List<String> RENDERED = List.of("overlays/kind", "overlays/production", "argocd");
+    /** Every directory that is rendered on its own: the overlays, the Argo CD objects and their bootstrap. */
+    static final List<String> RENDERED = List.of("overlays/kind", "overlays/production", "argocd", "argocd/bootstrap");
 
     private Kustomize() {
     }

@@ -23,7 +23,7 @@ class TypedModelTest {
             "monitoring.coreos.com/v1/PrometheusRule");
 
     @ParameterizedTest
-    @ValueSource(strings = {"overlays/kind", "overlays/production", "argocd"})
+    @ValueSource(strings = {"overlays/kind", "overlays/production", "argocd", "argocd/bootstrap"})
     void everyObjectReadsIntoItsTypedModelWithNoUnknownField(String dir) {
         List<JsonNode> objects = Kustomize.render(dir);
         assertFalse(objects.isEmpty(), dir + " renders nothing");
