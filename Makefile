@@ -70,13 +70,19 @@ SERVICES := gateway ws-service delivery-consumer persistence-consumer seat-servi
 IMAGE_TAG ?= 1.0.0-SNAPSHOT
 KIND_CLUSTER ?= parley
 KIND_CONTEXT := kind-$(KIND_CLUSTER)
-STRIMZI_VERSION ?= 0.48.0
-KEDA_VERSION ?= 2.17.0
-INGRESS_NGINX_VERSION ?= 1.12.1
-METRICS_SERVER_VERSION ?= 0.7.2
-ARGOCD_VERSION ?= 3.0.0
+# Versions (docs/deploy.md, "Versions"): the same releases as the Argo CD Applications in k8s/argocd/operators
+# (VersionsTest compares them). Every download is checked against k8s/downloads.sha256 before it is applied.
+KIND_VERSION := 0.33.0
+STRIMZI_VERSION ?= 0.51.0
+KEDA_VERSION ?= 2.21.1
+INGRESS_NGINX_VERSION ?= 1.15.1
+METRICS_SERVER_VERSION ?= 0.8.1
+ARGOCD_VERSION ?= 3.4.14
+FETCH = k8s/scripts/fetch-pinned.sh
 NEED_DOCKER = @docker info >/dev/null 2>&1 || { echo "$@ needs a running Docker engine (docker info failed): install Docker, or use a machine that has one"; exit 1; }
-NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind (https://kind.sigs.k8s.io/docs/user/quick-start/)"; exit 1; }
+# kind-config.yaml pins a node image built for this kind release (with its digest); another release may not run it.
+NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind v$(KIND_VERSION) (https://kind.sigs.k8s.io/docs/user/quick-start/)"; exit 1; }; \
+	kind version | grep -q 'v$(KIND_VERSION) ' || { echo "$@ needs kind v$(KIND_VERSION) (found: $$(kind version)): k8s/kind-config.yaml pins a node image built for it"; exit 1; }
 NEED_KUBECTL = @command -v kubectl >/dev/null || { echo "$@ needs kubectl (Debian: apt-get install kubernetes-client, or kubectl from the Kubernetes packages)"; exit 1; }
 
 .PHONY: images kind-up argocd k8s-validate
@@ -104,15 +110,20 @@ kind-up:
 	$(MAKE) images
 	@kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' || kind create cluster --name $(KIND_CLUSTER) --config k8s/kind-config.yaml
 	@for s in $(SERVICES); do kind load docker-image parley/$$s:$(IMAGE_TAG) --name $(KIND_CLUSTER) || exit 1; done
-	kubectl --context $(KIND_CONTEXT) apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v$(INGRESS_NGINX_VERSION)/deploy/static/provider/kind/deploy.yaml
-	kubectl --context $(KIND_CONTEXT) apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v$(METRICS_SERVER_VERSION)/components.yaml
+	@# Release assets at pinned versions, applied only once sha256sum -c accepts them (k8s/downloads.sha256).
+	f=$$($(FETCH) https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v$(INGRESS_NGINX_VERSION)/deploy/static/provider/kind/deploy.yaml \
+	  ingress-nginx-kind-$(INGRESS_NGINX_VERSION).yaml) && kubectl --context $(KIND_CONTEXT) apply -f $$f
+	f=$$($(FETCH) https://github.com/kubernetes-sigs/metrics-server/releases/download/v$(METRICS_SERVER_VERSION)/components.yaml \
+	  metrics-server-$(METRICS_SERVER_VERSION).yaml) && kubectl --context $(KIND_CONTEXT) apply -f $$f
 	@# kind's kubelets serve self-signed certificates
 	kubectl --context $(KIND_CONTEXT) -n kube-system patch deployment metrics-server --type=json \
 	  -p '[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]' || true
 	kubectl --context $(KIND_CONTEXT) create namespace parley --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
-	curl -fsSL https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml \
-	  | sed 's/namespace: myproject/namespace: parley/' | kubectl --context $(KIND_CONTEXT) -n parley apply --server-side -f -
-	kubectl --context $(KIND_CONTEXT) apply --server-side -f https://github.com/kedacore/keda/releases/download/v$(KEDA_VERSION)/keda-$(KEDA_VERSION).yaml
+	f=$$($(FETCH) https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml \
+	  strimzi-cluster-operator-$(STRIMZI_VERSION).yaml) && sed 's/namespace: myproject/namespace: parley/' $$f \
+	  | kubectl --context $(KIND_CONTEXT) -n parley apply --server-side -f -
+	f=$$($(FETCH) https://github.com/kedacore/keda/releases/download/v$(KEDA_VERSION)/keda-$(KEDA_VERSION).yaml keda-$(KEDA_VERSION).yaml) \
+	  && kubectl --context $(KIND_CONTEXT) apply --server-side -f $$f
 	kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/strimzi-cluster-operator --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n keda rollout status deployment/keda-operator --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n ingress-nginx rollout status deployment/ingress-nginx-controller --timeout=5m
@@ -137,7 +148,8 @@ argocd:
 	@git ls-remote --exit-code "$(ARGOCD_REPO)" "$(ARGOCD_REVISION)" >/dev/null 2>&1 || echo "warning: $(ARGOCD_REVISION) not found on $(ARGOCD_REPO) from here; Argo CD will report it if it cannot find it either"
 	@kubectl --context $(KIND_CONTEXT) cluster-info >/dev/null 2>&1 || { echo "make argocd needs the kind cluster $(KIND_CLUSTER) (make kind-up)"; exit 1; }
 	kubectl --context $(KIND_CONTEXT) create namespace argocd --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
-	kubectl --context $(KIND_CONTEXT) -n argocd apply --server-side --force-conflicts -f https://raw.githubusercontent.com/argoproj/argo-cd/v$(ARGOCD_VERSION)/manifests/install.yaml
+	f=$$($(FETCH) https://raw.githubusercontent.com/argoproj/argo-cd/v$(ARGOCD_VERSION)/manifests/install.yaml argocd-install-$(ARGOCD_VERSION).yaml) \
+	  && kubectl --context $(KIND_CONTEXT) -n argocd apply --server-side --force-conflicts -f $$f
 	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-applicationset-controller --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-repo-server --timeout=5m
 	@# The cluster Argo CD runs in, under the name and label the fleet's ApplicationSet selects.
