@@ -70,13 +70,19 @@ SERVICES := gateway ws-service delivery-consumer persistence-consumer seat-servi
 IMAGE_TAG ?= 1.0.0-SNAPSHOT
 KIND_CLUSTER ?= parley
 KIND_CONTEXT := kind-$(KIND_CLUSTER)
-STRIMZI_VERSION ?= 0.48.0
-KEDA_VERSION ?= 2.17.0
-INGRESS_NGINX_VERSION ?= 1.12.1
-METRICS_SERVER_VERSION ?= 0.7.2
-ARGOCD_VERSION ?= 3.0.0
+# Versions (docs/deploy.md, "Versions"): the same releases as the Argo CD Applications in k8s/argocd/operators
+# (VersionsTest compares them). Every download is checked against k8s/downloads.sha256 before it is applied.
+KIND_VERSION := 0.33.0
+STRIMZI_VERSION ?= 0.51.0
+KEDA_VERSION ?= 2.21.1
+INGRESS_NGINX_VERSION ?= 1.15.1
+METRICS_SERVER_VERSION ?= 0.8.1
+ARGOCD_VERSION ?= 3.4.14
+FETCH = k8s/scripts/fetch-pinned.sh
 NEED_DOCKER = @docker info >/dev/null 2>&1 || { echo "$@ needs a running Docker engine (docker info failed): install Docker, or use a machine that has one"; exit 1; }
-NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind (https://kind.sigs.k8s.io/docs/user/quick-start/)"; exit 1; }
+# kind-config.yaml pins a node image built for this kind release (with its digest); another release may not run it.
+NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind v$(KIND_VERSION) (https://kind.sigs.k8s.io/docs/user/quick-start/)"; exit 1; }; \
+	kind version | grep -q 'v$(KIND_VERSION) ' || { echo "$@ needs kind v$(KIND_VERSION) (found: $$(kind version)): k8s/kind-config.yaml pins a node image built for it"; exit 1; }
 NEED_KUBECTL = @command -v kubectl >/dev/null || { echo "$@ needs kubectl (Debian: apt-get install kubernetes-client, or kubectl from the Kubernetes packages)"; exit 1; }
 
 .PHONY: images kind-up argocd k8s-validate
@@ -104,15 +110,20 @@ kind-up:
 	$(MAKE) images
 	@kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' || kind create cluster --name $(KIND_CLUSTER) --config k8s/kind-config.yaml
 	@for s in $(SERVICES); do kind load docker-image parley/$$s:$(IMAGE_TAG) --name $(KIND_CLUSTER) || exit 1; done
-	kubectl --context $(KIND_CONTEXT) apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v$(INGRESS_NGINX_VERSION)/deploy/static/provider/kind/deploy.yaml
-	kubectl --context $(KIND_CONTEXT) apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v$(METRICS_SERVER_VERSION)/components.yaml
+	@# Release assets at pinned versions, applied only once sha256sum -c accepts them (k8s/downloads.sha256).
+	f=$$($(FETCH) https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v$(INGRESS_NGINX_VERSION)/deploy/static/provider/kind/deploy.yaml \
+	  ingress-nginx-kind-$(INGRESS_NGINX_VERSION).yaml) && kubectl --context $(KIND_CONTEXT) apply -f $$f
+	f=$$($(FETCH) https://github.com/kubernetes-sigs/metrics-server/releases/download/v$(METRICS_SERVER_VERSION)/components.yaml \
+	  metrics-server-$(METRICS_SERVER_VERSION).yaml) && kubectl --context $(KIND_CONTEXT) apply -f $$f
 	@# kind's kubelets serve self-signed certificates
 	kubectl --context $(KIND_CONTEXT) -n kube-system patch deployment metrics-server --type=json \
 	  -p '[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]' || true
 	kubectl --context $(KIND_CONTEXT) create namespace parley --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
-	curl -fsSL https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml \
-	  | sed 's/namespace: myproject/namespace: parley/' | kubectl --context $(KIND_CONTEXT) -n parley apply --server-side -f -
-	kubectl --context $(KIND_CONTEXT) apply --server-side -f https://github.com/kedacore/keda/releases/download/v$(KEDA_VERSION)/keda-$(KEDA_VERSION).yaml
+	f=$$($(FETCH) https://github.com/strimzi/strimzi-kafka-operator/releases/download/$(STRIMZI_VERSION)/strimzi-cluster-operator-$(STRIMZI_VERSION).yaml \
+	  strimzi-cluster-operator-$(STRIMZI_VERSION).yaml) && sed 's/namespace: myproject/namespace: parley/' $$f \
+	  | kubectl --context $(KIND_CONTEXT) -n parley apply --server-side -f -
+	f=$$($(FETCH) https://github.com/kedacore/keda/releases/download/v$(KEDA_VERSION)/keda-$(KEDA_VERSION).yaml keda-$(KEDA_VERSION).yaml) \
+	  && kubectl --context $(KIND_CONTEXT) apply --server-side -f $$f
 	kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/strimzi-cluster-operator --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n keda rollout status deployment/keda-operator --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n ingress-nginx rollout status deployment/ingress-nginx-controller --timeout=5m
@@ -126,22 +137,29 @@ kind-up:
 	@for s in $(SERVICES); do kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/$$s --timeout=10m || exit 1; done
 	@echo "Parley is up: http://parley.localtest.me/  (k6: k6 run -e PROFILE=smoke k6/chat.js)"
 
-## argocd: Argo CD in the kind cluster, the kind cluster registered as "kind", the AppProject and ApplicationSet (REPO_URL=<git URL the cluster can read>)
+## argocd: Argo CD in the kind cluster, the kind cluster registered as "kind" (label parley.dev/overlay=kind), then the
+## root Application (k8s/argocd/bootstrap) that syncs the projects, operators and fleet from git in waves. Argo CD reads
+## k8s/argocd from the repository and revision written in it: set both there, commit, tag and push first (docs/deploy.md)
+ARGOCD_REPO = $(shell sed -n 's/^ *repoURL: *//p' k8s/argocd/bootstrap/root.yaml)
+ARGOCD_REVISION = $(shell sed -n 's/^ *targetRevision: *//p' k8s/argocd/bootstrap/root.yaml)
 argocd:
 	$(NEED_KUBECTL)
-	@[ -n "$(REPO_URL)" ] || { echo "make argocd needs REPO_URL=<git URL of this repository that Argo CD can clone>"; exit 1; }
+	@case "$(ARGOCD_REPO)" in *git.example.com*) echo "make argocd: k8s/argocd still names the example repository; replace https://git.example.com/parley/parley.git in k8s/argocd/*.yaml, k8s/argocd/bootstrap/root.yaml with a URL the cluster can clone, commit, tag $(ARGOCD_REVISION) and push"; exit 1;; esac
+	@git ls-remote --exit-code "$(ARGOCD_REPO)" "$(ARGOCD_REVISION)" >/dev/null 2>&1 || echo "warning: $(ARGOCD_REVISION) not found on $(ARGOCD_REPO) from here; Argo CD will report it if it cannot find it either"
 	@kubectl --context $(KIND_CONTEXT) cluster-info >/dev/null 2>&1 || { echo "make argocd needs the kind cluster $(KIND_CLUSTER) (make kind-up)"; exit 1; }
 	kubectl --context $(KIND_CONTEXT) create namespace argocd --dry-run=client -o yaml | kubectl --context $(KIND_CONTEXT) apply -f -
-	kubectl --context $(KIND_CONTEXT) -n argocd apply --server-side --force-conflicts -f https://raw.githubusercontent.com/argoproj/argo-cd/v$(ARGOCD_VERSION)/manifests/install.yaml
+	f=$$($(FETCH) https://raw.githubusercontent.com/argoproj/argo-cd/v$(ARGOCD_VERSION)/manifests/install.yaml argocd-install-$(ARGOCD_VERSION).yaml) \
+	  && kubectl --context $(KIND_CONTEXT) -n argocd apply --server-side --force-conflicts -f $$f
 	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-applicationset-controller --timeout=5m
 	kubectl --context $(KIND_CONTEXT) -n argocd rollout status deployment/argocd-repo-server --timeout=5m
-	@# The cluster Argo CD runs in, under the name the kind overlay's Application targets.
+	@# The cluster Argo CD runs in, under the name and label the fleet's ApplicationSet selects.
 	kubectl --context $(KIND_CONTEXT) -n argocd create secret generic cluster-kind \
 	  --from-literal=name=kind --from-literal=server=https://kubernetes.default.svc \
 	  --from-literal=config='{"tlsClientConfig":{"insecure":false}}' --dry-run=client -o yaml \
-	  | kubectl --context $(KIND_CONTEXT) label --local -f - argocd.argoproj.io/secret-type=cluster -o yaml \
+	  | kubectl --context $(KIND_CONTEXT) label --local -f - argocd.argoproj.io/secret-type=cluster parley.dev/overlay=kind -o yaml \
 	  | kubectl --context $(KIND_CONTEXT) apply -f -
-	kubectl kustomize k8s/argocd | sed 's#https://git.example.com/parley/parley.git#$(REPO_URL)#g' | kubectl --context $(KIND_CONTEXT) apply -f -
+	@# A private repository needs its credentials Secret first (docs/deploy.md, "Repository credentials").
+	kubectl --context $(KIND_CONTEXT) apply --server-side --force-conflicts -k k8s/argocd/bootstrap
 	@echo "Argo CD admin password: kubectl --context $(KIND_CONTEXT) -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d"
 
 ## k8s-validate: render every overlay and check it (typed models, policies, contracts, k6 syntax); also part of make test

@@ -32,17 +32,21 @@ class ArgoCdTest {
         return sets.get(0);
     }
 
+    /** The fleet's project (parley-platform is the operators'). */
     private JsonNode project() {
-        List<JsonNode> projects = ofKind(argocd, "AppProject").toList();
-        assertEquals(1, projects.size(), "one AppProject");
-        return projects.get(0);
+        return Objects.find(argocd, "AppProject", "parley").orElseThrow(() -> new AssertionError("no AppProject parley"));
+    }
+
+    /** The git generators of an ApplicationSet, also those inside a matrix. */
+    static List<JsonNode> gitGenerators(JsonNode appSet) {
+        return elements(appSet.path("spec").path("generators"))
+                .flatMap(g -> g.has("matrix") ? elements(g.path("matrix").path("generators")) : java.util.stream.Stream.of(g))
+                .map(g -> g.path("git")).filter(g -> !g.isMissingNode()).toList();
     }
 
     @Test
     void theApplicationSetGeneratesOneApplicationPerOverlayDirectory() throws IOException {
-        JsonNode spec = appSet().path("spec");
-        List<JsonNode> dirs = elements(spec.path("generators")).map(g -> g.path("git")).filter(g -> !g.isMissingNode())
-                .flatMap(g -> elements(g.path("directories"))).toList();
+        List<JsonNode> dirs = gitGenerators(appSet()).stream().flatMap(g -> elements(g.path("directories"))).toList();
         assertFalse(dirs.isEmpty(), "a git directory generator");
         Set<String> matched = new TreeSet<>();
         Path root = Kustomize.repoRoot();
@@ -76,8 +80,9 @@ class ArgoCdTest {
         assertTrue(automated.path("selfHeal").asBoolean(), "automated.selfHeal");
         assertTrue(elements(spec.path("syncPolicy").path("syncOptions")).anyMatch(o -> o.asText().equals("CreateNamespace=true")));
         String repo = spec.path("source").path("repoURL").asText();
-        elements(appSet().path("spec").path("generators")).forEach(g ->
-                assertEquals(repo, g.path("git").path("repoURL").asText(), "generator and source read the same repository"));
+        assertFalse(gitGenerators(appSet()).isEmpty(), "a git generator");
+        gitGenerators(appSet()).forEach(g ->
+                assertEquals(repo, g.path("repoURL").asText(), "generator and source read the same repository"));
         assertTrue(elements(project().path("spec").path("sourceRepos")).anyMatch(r -> r.asText().equals(repo)),
                 "the AppProject allows the repository");
     }

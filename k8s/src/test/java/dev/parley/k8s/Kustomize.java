@@ -30,8 +30,8 @@ final class Kustomize {
 
     static final List<String> OVERLAYS = List.of("kind", "production");
 
-    /** Every directory that is rendered on its own: the overlays and the Argo CD objects. */
-    static final List<String> RENDERED = List.of("overlays/kind", "overlays/production", "argocd");
+    /** Every directory that is rendered on its own: the overlays, the Argo CD objects and their bootstrap. */
+    static final List<String> RENDERED = List.of("overlays/kind", "overlays/production", "argocd", "argocd/bootstrap");
 
     private Kustomize() {
     }
@@ -62,6 +62,24 @@ final class Kustomize {
     static String warnings(String relativeDir) {
         render(relativeDir);
         return WARNINGS.get(relativeDir);
+    }
+
+    /**
+     * Renders a kustomization written for the test (an overlay combined with an optional component,
+     * as the Makefile combines them) under target/generated/&lt;name&gt;; paths in it are relative to
+     * that directory, three levels below k8s/.
+     */
+    static List<JsonNode> renderGenerated(String name, String kustomization) {
+        String dir = "target/generated/" + name;
+        try {
+            Path d = k8sDir().resolve(dir);
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("kustomization.yaml"), kustomization);
+        } catch (IOException e) {
+            return fail("cannot write " + dir + ": " + e);
+        }
+        CACHE.remove(dir);
+        return render(dir);
     }
 
     static String kubectl() {

@@ -76,6 +76,9 @@ class NetworkPolicyFlowTest {
 
     static final End KUBE_DNS = new End("kube-system", "k8s-app=kube-dns");
 
+    /** The Prometheus Operator's Prometheus pods (kube-prometheus-stack in namespace monitoring). */
+    static final End PROMETHEUS = new End("monitoring", "app.kubernetes.io/name=prometheus");
+
     /**
      * Services that dial the addresses others advertise in the Redis pod set: the gateway's
      * WebSocket relay (gateway relay/WebSocketRelay) connects to each ws-service pod's
@@ -119,6 +122,8 @@ class NetworkPolicyFlowTest {
         assertTrue(flows.stream().noneMatch(f -> f.startsWith(ns + "metrics-service -> ") && f.endsWith("6379")), "metrics-service has no Redis");
         assertEquals(overlay.equals("production"), flows.contains(ns + "seat-service -> observability/* TCP/4317"),
                 "OTLP export only where the SDK is on");
+        assertEquals(overlay.equals("production"), flows.contains("monitoring/app.kubernetes.io/name=prometheus -> " + ns + "ws-service TCP/8081"),
+                "Prometheus scrapes where the monitoring component is rendered");
     }
 
     // ---- negative controls: the checker catches a policy that is too wide or misses a flow ----
@@ -515,6 +520,15 @@ class NetworkPolicyFlowTest {
                                 || sp.path("port").asInt() == backend.path("port").path("number").asInt(-1))
                         .forEach(sp -> serviceEnds(objects, pods, ns, svc, sp).forEach(to -> flows.add(new Flow(controller, to.end(), "TCP", to.port())))));
             });
+        });
+        ofKind(objects, "ServiceMonitor").forEach(sm -> {
+            // Prometheus scrapes every pod behind the Services a monitor selects, on each endpoint's port.
+            Map<String, String> sel = Objects.labels(sm.path("spec").path("selector").path("matchLabels"));
+            ofKind(objects, "Service").filter(svc -> Objects.selects(sel, Objects.labels(svc.path("metadata").path("labels"))))
+                    .forEach(svc -> elements(sm.path("spec").path("endpoints")).forEach(ep -> elements(svc.path("spec").path("ports"))
+                            .filter(sp -> sp.path("name").asText().equals(ep.path("port").asText()))
+                            .forEach(sp -> serviceEnds(objects, pods, ns, svc, sp)
+                                    .forEach(to -> flows.add(new Flow(PROMETHEUS, to.end(), "TCP", to.port()))))));
         });
         ofKind(objects, "ScaledObject").forEach(so -> elements(so.path("spec").path("triggers"))
                 .filter(t -> t.path("type").asText().equals("kafka"))

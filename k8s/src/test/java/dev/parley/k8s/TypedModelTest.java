@@ -19,10 +19,11 @@ class TypedModelTest {
     /** Custom resources without a typed model here; checked by {@link CustomResourceTest}. */
     static final Set<String> CUSTOM = Set.of("keda.sh/v1alpha1/ScaledObject",
             "argoproj.io/v1alpha1/AppProject", "argoproj.io/v1alpha1/ApplicationSet",
-            "argoproj.io/v1alpha1/Application");
+            "argoproj.io/v1alpha1/Application", "monitoring.coreos.com/v1/ServiceMonitor",
+            "monitoring.coreos.com/v1/PrometheusRule");
 
     @ParameterizedTest
-    @ValueSource(strings = {"overlays/kind", "overlays/production", "argocd"})
+    @ValueSource(strings = {"overlays/kind", "overlays/production", "argocd", "argocd/bootstrap"})
     void everyObjectReadsIntoItsTypedModelWithNoUnknownField(String dir) {
         List<JsonNode> objects = Kustomize.render(dir);
         assertFalse(objects.isEmpty(), dir + " renders nothing");
