@@ -79,7 +79,7 @@ NEED_DOCKER = @docker info >/dev/null 2>&1 || { echo "$@ needs a running Docker 
 NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind (https://kind.sigs.k8s.io/docs/user/quick-start/)"; exit 1; }
 NEED_KUBECTL = @command -v kubectl >/dev/null || { echo "$@ needs kubectl (Debian: apt-get install kubernetes-client, or kubectl from the Kubernetes packages)"; exit 1; }
 
-.PHONY: images kind-up argocd k8s-validate
+.PHONY: images containers-check kind-up argocd k8s-validate
 
 ## images: container images parley/<service>:$(IMAGE_TAG) with Docker (a running engine) or else Podman. JVM images
 ## build FROM the project's own JRE base (scripts/base-image.sh, cached) unless BASE=published (the Dockerfiles'
@@ -95,6 +95,12 @@ images:
 	  echo "== parley/$$s:$(IMAGE_TAG) ($(CONTAINER_ENGINE)$${base:+, FROM $$base})"; \
 	  $(CONTAINER_ENGINE) build -q $${base:+--build-arg BASE_IMAGE=$$base} -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) $$s || exit 1; \
 	done
+
+## containers-check: the six Deployments of k8s/host (the kind overlay on this host's Kafka, Redis, PostgreSQL) as
+## Podman pods on the host network, each until its readiness probe passes, then a smoke through the gateway; all
+## removed afterwards. Builds the images when missing or stale; exit 3 when Podman cannot run here (docs/deploy.md)
+containers-check: infra infra-tools
+	IMAGE_TAG=$(IMAGE_TAG) MVN="$(MVN)" scripts/containers-check.sh
 
 ## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind
 kind-up:
