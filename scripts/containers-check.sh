@@ -110,7 +110,7 @@ fi
 # -- The host's infrastructure: Redis, PostgreSQL and their databases, a Kafka broker -------------
 scripts/ensure-infra.sh >/dev/null
 [ -f dev-infra/target/runtime.classpath ] && [ -f kafka-broker/target/broker.classpath ] \
-  || ${MVN:-mvn -B -ntp -q} -DskipTests install -pl dev-infra,kafka-broker -am
+  || ${MVN:-mvn -B -ntp -q} -DskipTests package -pl dev-infra,kafka-broker -am
 DEVINFRA_CP="$ROOT/dev-infra/target/classes:$(cat "$ROOT/dev-infra/target/runtime.classpath")"
 java -cp "$DEVINFRA_CP" dev.parley.devinfra.DevInfraMain databases parley_chat parley_seat >/dev/null
 if ss -Hltn "sport = :$KAFKA_PORT" | grep -q .; then
