@@ -24,8 +24,9 @@ START=$(date +%s)
 WORK=$(mktemp -d /tmp/parley-containers.XXXXXX)
 PODS_FILE=$WORK/pods
 SECRETS_FILE=$WORK/podman-secrets
+VOLUMES_FILE=$WORK/podman-volumes
 KAFKA_PID=""
-: > "$PODS_FILE"; : > "$SECRETS_FILE"
+: > "$PODS_FILE"; : > "$SECRETS_FILE"; : > "$VOLUMES_FILE"
 
 elapsed() { echo "$(( $(date +%s) - START )) s"; }
 cannot_run() { echo "containers-check: Podman cannot run here: $*" >&2; echo "containers-check: NOT RUN (nothing was checked)" >&2; exit 3; }
@@ -40,10 +41,10 @@ cleanup() {
         podman logs "${c%%:*}" > "$KEEP_LOGS/${c#*:}.log" 2>&1
       done
     fi
-    # The pods kube play created, by the ids it printed (their containers go with them).
-    while read -r id; do
-      [ -n "$id" ] && podman pod rm -f -t 10 "$id" >/dev/null 2>&1 && echo "removed pod $id"
-    done < "$PODS_FILE"
+    # The pods kube play created, by the ids it printed (their containers go with them); one call,
+    # so that Podman stops them in parallel.
+    # shellcheck disable=SC2046 # one id per line, no spaces
+    podman pod rm -f -t 10 $(cat "$PODS_FILE") 2>/dev/null | sed 's/^/removed pod /'
   elif [ -f "$WORK/play.out" ]; then
     # kube play failed part-way and printed no ids: its pods, by the names the YAML gave them.
     # (kube down would stop at the first pod it cannot find.)
@@ -52,6 +53,8 @@ cleanup() {
     done
   fi
   while read -r id; do [ -n "$id" ] && podman secret rm "$id" >/dev/null 2>&1; done < "$SECRETS_FILE"
+  # The volumes kube play made for the emptyDirs (only those that did not exist before it).
+  while read -r v; do [ -n "$v" ] && podman volume rm -f "$v" >/dev/null 2>&1; done < "$VOLUMES_FILE"
   if [ -n "$KAFKA_PID" ] && kill -0 "$KAFKA_PID" 2>/dev/null; then
     kill "$KAFKA_PID"
     for _ in $(seq 1 40); do kill -0 "$KAFKA_PID" 2>/dev/null || break; sleep 0.5; done
@@ -107,7 +110,7 @@ fi
 # -- The host's infrastructure: Redis, PostgreSQL and their databases, a Kafka broker -------------
 scripts/ensure-infra.sh >/dev/null
 [ -f dev-infra/target/runtime.classpath ] && [ -f kafka-broker/target/broker.classpath ] \
-  || ${MVN:-mvn -B -ntp -q} -DskipTests install -pl dev-infra,kafka-broker -am
+  || ${MVN:-mvn -B -ntp -q} -DskipTests package -pl dev-infra,kafka-broker -am
 DEVINFRA_CP="$ROOT/dev-infra/target/classes:$(cat "$ROOT/dev-infra/target/runtime.classpath")"
 java -cp "$DEVINFRA_CP" dev.parley.devinfra.DevInfraMain databases parley_chat parley_seat >/dev/null
 if ss -Hltn "sport = :$KAFKA_PORT" | grep -q .; then
@@ -130,6 +133,8 @@ work = pathlib.Path(sys.argv[1])
 docs = [d for d in yaml.safe_load_all((work / "rendered.yaml").read_text()) if d]
 play = [d for d in docs if d["kind"] in ("Deployment", "ConfigMap")]
 (work / "play.yaml").write_text(yaml.safe_dump_all(play, sort_keys=False))
+(work / "emptydirs").write_text("".join(v["name"] + "\n" for d in play if d["kind"] == "Deployment"
+    for v in d["spec"]["template"]["spec"].get("volumes", []) if "emptyDir" in v))
 (work / "deployments").write_text("".join(d["metadata"]["name"] + "\n" for d in play if d["kind"] == "Deployment"))
 secrets = work / "secrets"
 secrets.mkdir()
@@ -147,6 +152,7 @@ for f in "$WORK"/secrets/*.json; do
   podman secret create "$name" "$f" >> "$SECRETS_FILE"
 done
 
+while read -r v; do podman volume exists "$v" || echo "$v" >> "$VOLUMES_FILE"; done < "$WORK/emptydirs"
 echo "== podman kube play --network host ($(elapsed) so far)"
 podman kube play --network host "$WORK/play.yaml" > "$WORK/play.out" 2>&1 || { cat "$WORK/play.out" >&2; exit 1; }
 # kube play prints "Pod:" and the pod's id, then "Container:" and the container's, per Deployment.
