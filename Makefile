@@ -67,7 +67,14 @@ infra-tools:
 # Kubernetes (docs/deploy.md). These targets need tools this repository does not install:
 # docker (a running engine), kind, kubectl. Each one says what it misses before it starts.
 SERVICES := gateway ws-service delivery-consumer persistence-consumer seat-service metrics-service
-IMAGE_TAG ?= 1.0.0-SNAPSHOT
+# A tag per build: the commit, plus a time stamp when the tree has uncommitted changes, so `kind load` +
+# apply changes every pod template and the Deployments roll (a fixed tag would keep the old pods running).
+# The images are also tagged $(BASE_TAG), the tag written in k8s/base (what Argo CD applies from git).
+BASE_TAG := 1.0.0-SNAPSHOT
+# Expanded once per make run, so every image and the kustomization of one run share the tag.
+ifeq ($(origin IMAGE_TAG),undefined)
+IMAGE_TAG := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)$(shell git diff --quiet HEAD -- 2>/dev/null || date -u +-dirty%Y%m%d%H%M%S)
+endif
 KIND_CLUSTER ?= parley
 KIND_CONTEXT := kind-$(KIND_CLUSTER)
 # Versions (docs/deploy.md, "Versions"): the same releases as the Argo CD Applications in k8s/argocd/operators
@@ -99,23 +106,26 @@ images:
 	@base=""; if [ -z "$(NATIVE)" ] && [ "$(BASE)" = local ]; then base=$$(scripts/base-image.sh $(CONTAINER_ENGINE) | tail -1) || exit 1; fi; \
 	for s in $(SERVICES); do \
 	  echo "== parley/$$s:$(IMAGE_TAG) ($(CONTAINER_ENGINE)$${base:+, FROM $$base})"; \
-	  $(CONTAINER_ENGINE) build -q $${base:+--build-arg BASE_IMAGE=$$base} -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) $$s || exit 1; \
+	  $(CONTAINER_ENGINE) build -q $${base:+--build-arg BASE_IMAGE=$$base} -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) -t parley/$$s:$(BASE_TAG) $$s || exit 1; \
 	done
 
 ## containers-check: the six Deployments of k8s/host (the kind overlay on this host's Kafka, Redis, PostgreSQL) as
 ## Podman pods on the host network, each until its readiness probe passes, then a smoke through the gateway; all
 ## removed afterwards. Builds the images when missing or stale; exit 3 when Podman cannot run here (docs/deploy.md)
 containers-check: infra infra-tools
-	IMAGE_TAG=$(IMAGE_TAG) MVN="$(MVN)" scripts/containers-check.sh
+	@# the tag k8s/host deploys (the base's), which `make images` always adds
+	IMAGE_TAG=$(BASE_TAG) MVN="$(MVN)" scripts/containers-check.sh
 
-## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind
+## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind with the
+## images at this build's tag (MONITORING=1 adds k8s/components/monitoring: needs the Prometheus Operator in the cluster)
+KIND_DEPLOY := k8s/target/kind-deploy
 kind-up:
 	$(NEED_KIND)
 	$(NEED_KUBECTL)
 	$(NEED_DOCKER)
-	$(MAKE) images
+	$(MAKE) images IMAGE_TAG=$(IMAGE_TAG)
 	@kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' || kind create cluster --name $(KIND_CLUSTER) --config k8s/kind-config.yaml
-	@for s in $(SERVICES); do kind load docker-image parley/$$s:$(IMAGE_TAG) --name $(KIND_CLUSTER) || exit 1; done
+	@for s in $(SERVICES); do kind load docker-image parley/$$s:$(IMAGE_TAG) parley/$$s:$(BASE_TAG) --name $(KIND_CLUSTER) || exit 1; done
 	@# Release assets at pinned versions, applied only once sha256sum -c accepts them (k8s/downloads.sha256).
 	f=$$($(FETCH) https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v$(INGRESS_NGINX_VERSION)/deploy/static/provider/kind/deploy.yaml \
 	  ingress-nginx-kind-$(INGRESS_NGINX_VERSION).yaml) && kubectl --context $(KIND_CONTEXT) apply -f $$f
@@ -138,7 +148,8 @@ kind-up:
 	  kubectl --context $(KIND_CONTEXT) -n parley create secret generic parley-postgres --from-literal=password="$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	@kubectl --context $(KIND_CONTEXT) -n parley get secret parley-jwt >/dev/null 2>&1 || \
 	  kubectl --context $(KIND_CONTEXT) -n parley create secret generic parley-jwt --from-literal=secret="$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-	kubectl --context $(KIND_CONTEXT) apply -k k8s/overlays/kind
+	k8s/scripts/kind-kustomization.sh $(KIND_DEPLOY) $(IMAGE_TAG) $(if $(MONITORING),monitoring)
+	kubectl --context $(KIND_CONTEXT) apply -k $(KIND_DEPLOY)
 	kubectl --context $(KIND_CONTEXT) -n parley wait kafka/parley --for=condition=Ready --timeout=10m
 	@for s in $(SERVICES); do kubectl --context $(KIND_CONTEXT) -n parley rollout status deployment/$$s --timeout=10m || exit 1; done
 	@echo "Parley is up: http://parley.localtest.me/  (k6: k6 run -e PROFILE=smoke k6/chat.js)"
