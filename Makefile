@@ -92,7 +92,7 @@ NEED_KIND = @command -v kind >/dev/null || { echo "$@ needs kind v$(KIND_VERSION
 	kind version | grep -q 'v$(KIND_VERSION) ' || { echo "$@ needs kind v$(KIND_VERSION) (found: $$(kind version)): k8s/kind-config.yaml pins a node image built for it"; exit 1; }
 NEED_KUBECTL = @command -v kubectl >/dev/null || { echo "$@ needs kubectl (Debian: apt-get install kubernetes-client, or kubectl from the Kubernetes packages)"; exit 1; }
 
-.PHONY: images kind-up argocd k8s-validate
+.PHONY: images containers-check kind-up argocd k8s-validate
 
 ## images: container images parley/<service>:$(IMAGE_TAG) with Docker (a running engine) or else Podman. JVM images
 ## build FROM the project's own JRE base (scripts/base-image.sh, cached) unless BASE=published (the Dockerfiles'
@@ -108,6 +108,13 @@ images:
 	  echo "== parley/$$s:$(IMAGE_TAG) ($(CONTAINER_ENGINE)$${base:+, FROM $$base})"; \
 	  $(CONTAINER_ENGINE) build -q $${base:+--build-arg BASE_IMAGE=$$base} -f $$s/src/main/docker/Dockerfile.$(if $(NATIVE),native-micro,jvm) -t parley/$$s:$(IMAGE_TAG) -t parley/$$s:$(BASE_TAG) $$s || exit 1; \
 	done
+
+## containers-check: the six Deployments of k8s/host (the kind overlay on this host's Kafka, Redis, PostgreSQL) as
+## Podman pods on the host network, each until its readiness probe passes, then a smoke through the gateway; all
+## removed afterwards. Builds the images when missing or stale; exit 3 when Podman cannot run here (docs/deploy.md)
+## k8s/host renders the base's tag, so the check builds and runs that one, not the per-build IMAGE_TAG.
+containers-check: infra infra-tools
+	IMAGE_TAG=$(BASE_TAG) MVN="$(MVN)" scripts/containers-check.sh
 
 ## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind with the
 ## images at this build's tag (MONITORING=1 adds k8s/components/monitoring: needs the Prometheus Operator in the cluster)

@@ -14,6 +14,12 @@ public final class ChatLimits {
     /** Above this (bytes, a whole message), the connection is closed with 1009 instead of answered. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
+    /**
+     * Expiry of a conversation's cached member set ({@code conv:{c}:members}; PostgreSQL is the
+     * truth). One value for every service that fills it.
+     */
+    public static final Duration MEMBER_CACHE_TTL = Duration.ofDays(1);
+
     /** How long messages stay in the Redis hot window (history beyond comes from PostgreSQL). */
     public static final Duration HOT_WINDOW = Duration.ofDays(7);
 

@@ -13,10 +13,6 @@ public interface DeliveryConfig {
     /** Retries of one inbound record after a transient (Redis, Kafka, PostgreSQL) failure. */
     Retry retry();
 
-    /** How long a members set refilled from PostgreSQL stays cached in Redis. */
-    @WithDefault("P1D")
-    Duration membersCacheTtl();
-
     /** Hot window size override; {@link ChatLimits#HOT_MAX_ENTRIES} when absent. */
     Optional<Integer> hotMaxEntries();
 

@@ -7,10 +7,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 
 /** Reads of the chat system of record (schema owned by persistence-consumer); nothing is written here. */
@@ -57,17 +55,5 @@ public class ChatDatabase {
         } catch (IllegalArgumentException e) {
             return null; // not a UUID: PostgreSQL cannot hold it
         }
-    }
-
-    public Uni<Set<String>> members(String conversationId) {
-        return pool.preparedQuery("SELECT user_id FROM conversation_members WHERE conversation_id = $1")
-                .execute(Tuple.of(conversationId))
-                .map(rows -> {
-                    Set<String> members = new LinkedHashSet<>();
-                    for (Row row : rows) {
-                        members.add(row.getString("user_id"));
-                    }
-                    return members;
-                });
     }
 }

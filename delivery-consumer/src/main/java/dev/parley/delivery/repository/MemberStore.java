@@ -1,45 +1,34 @@
 package dev.parley.delivery.repository;
 
 import dev.parley.contracts.RedisKeys;
-import dev.parley.delivery.config.DeliveryConfig;
-import dev.parley.platform.redis.RedisScript;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.set.ReactiveSetCommands;
+import dev.parley.platform.members.MemberDirectory;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
-import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Members of a conversation: the Redis set {@code conv:{c}:members}, refilled from PostgreSQL on a miss.
- * Created at start-up, so its script is read from the classpath there and not on the event loop.
+ * The members of a batch of conversations at once: one pipelined SMEMBERS each (a fan-out round
+ * names many conversations), and the fleet's {@link MemberDirectory} for the misses, which reloads
+ * them from PostgreSQL and replaces the cached set.
  */
-@Startup
 @ApplicationScoped
 public class MemberStore {
 
     private final RedisKeys keys;
-    private final ReactiveSetCommands<String, String> sets;
-    private final RedisScript refill;
     private final RedisPipeline pipeline;
-    private final ChatDatabase database;
-    private final long ttlMillis;
+    private final MemberDirectory directory;
 
-    public MemberStore(ReactiveRedisDataSource redis, RedisKeys keys, RedisPipeline pipeline, ChatDatabase database,
-                       DeliveryConfig config) {
+    public MemberStore(RedisKeys keys, RedisPipeline pipeline, MemberDirectory directory) {
         this.keys = keys;
         this.pipeline = pipeline;
-        this.sets = redis.set(String.class);
-        this.refill = RedisScript.fromClasspath(redis, "lua/refill-members.lua");
-        this.database = database;
-        this.ttlMillis = config.membersCacheTtl().toMillis();
+        this.directory = directory;
     }
 
-    /** The members of each conversation, same order: one pipelined SMEMBERS each, PostgreSQL on a miss. */
+    /** The members of each conversation, same order. */
     public Uni<List<Set<String>>> membersOf(List<String> conversationIds) {
         List<Request> reads = new ArrayList<>(conversationIds.size());
         for (String conversation : conversationIds) {
@@ -49,26 +38,9 @@ public class MemberStore {
             List<Uni<Set<String>>> each = new ArrayList<>(replies.size());
             for (int i = 0; i < replies.size(); i++) {
                 Set<String> cached = RedisPipeline.strings(replies.get(i));
-                each.add(cached.isEmpty() ? members(conversationIds.get(i)) : Uni.createFrom().item(cached));
+                each.add(cached.isEmpty() ? directory.reload(conversationIds.get(i)) : Uni.createFrom().item(cached));
             }
             return Uni.join().all(each).andFailFast();
         });
-    }
-
-    public Uni<Set<String>> members(String conversationId) {
-        String key = keys.conversationMembers(conversationId);
-        return sets.smembers(key).chain(cached -> cached.isEmpty()
-                ? database.members(conversationId).call(members -> cache(key, members))
-                : Uni.createFrom().item(cached));
-    }
-
-    private Uni<Void> cache(String key, Set<String> members) {
-        if (members.isEmpty()) {
-            return Uni.createFrom().voidItem(); // an unknown conversation is not cached (SADD needs members)
-        }
-        List<String> args = new ArrayList<>(members.size() + 1);
-        args.add(Long.toString(ttlMillis));
-        args.addAll(members);
-        return refill.run(List.of(key), args).replaceWithVoid();
     }
 }

@@ -68,11 +68,6 @@ class RetryTest {
             }
 
             @Override
-            public Duration membersCacheTtl() {
-                return Duration.ofDays(1);
-            }
-
-            @Override
             public Optional<Integer> hotMaxEntries() {
                 return Optional.empty();
             }

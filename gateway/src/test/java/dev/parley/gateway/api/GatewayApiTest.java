@@ -192,6 +192,26 @@ class GatewayApiTest {
     }
 
     @Test
+    void eachDownstreamHasItsOwnBreakerAndEveryAnswerNamesTheOneThatFailed() {
+        // seat-service is not running in these tests (%test seat-url: a closed port)
+        String auth = Tokens.bearer("oli");
+        String cohort = java.util.UUID.randomUUID().toString();
+        int opened = 0;
+        for (int i = 0; i < 30 && opened == 0; i++) {
+            Response r = given().header("Authorization", auth).when().get("/api/cohorts/" + cohort);
+            String detail = r.jsonPath().getString("detail");
+            assertTrue(detail.startsWith("the seat service"), "names the seat service, not chat history: " + detail);
+            opened = r.statusCode() == 503 ? 1 : 0;
+            if (opened == 0) {
+                assertEquals(502, r.statusCode(), detail);
+            }
+        }
+        assertEquals(1, opened, "seat-service's breaker opened");
+        // chat history's breaker is another one: still closed, still serving
+        given().header("Authorization", auth).when().get("/api/conversations/c-oli").then().statusCode(200);
+    }
+
+    @Test
     void circuitOpensOnAFailingDownstreamAndRecovers() throws Exception {
         String auth = Tokens.bearer("nina");
         FakePersistence.failing.set(true);
@@ -210,7 +230,8 @@ class GatewayApiTest {
             int callsWhenOpen = FakePersistence.CALLS.entrySet().stream().filter(e -> e.getKey().contains("flaky"))
                     .mapToInt(e -> e.getValue().get()).sum();
             given().header("Authorization", auth).when().get("/api/conversations/flaky-open")
-                    .then().statusCode(503).header("Retry-After", notNullValue()).body("detail", containsString("circuit open"));
+                    .then().statusCode(503).header("Retry-After", notNullValue())
+                    .body("detail", equalTo("chat history is temporarily unavailable (circuit open)"));
             assertEquals(0, FakePersistence.calls("/conversations/flaky-open"), "an open breaker calls nobody");
             assertTrue(callsWhenOpen <= 12);
         } finally {

@@ -16,8 +16,6 @@ public interface PersistenceConfig {
 
     Retry retry();
 
-    Members members();
-
     History history();
 
     interface Batch {
@@ -47,12 +45,6 @@ public interface PersistenceConfig {
 
         @WithDefault("0.5")
         double jitter();
-    }
-
-    interface Members {
-        /** Expiry of the Redis member set {@code conv:{c}:members} (a cache of PostgreSQL). */
-        @WithDefault("P1D")
-        Duration cacheTtl();
     }
 
     interface History {

@@ -5,9 +5,9 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.parley.contracts.chat.Conversation;
 import dev.parley.contracts.text.StorableText;
 import dev.parley.persistence.config.PersistenceConfig;
-import dev.parley.persistence.repository.ConversationRepository;
 import dev.parley.persistence.repository.ConversationRepository.Created;
-import dev.parley.persistence.repository.MemberCache;
+import dev.parley.persistence.repository.ConversationRepository;
+import dev.parley.platform.members.MemberDirectory;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -34,10 +34,10 @@ public class ConversationService {
     }
 
     private final ConversationRepository repository;
-    private final MemberCache memberCache;
+    private final MemberDirectory memberCache;
     private final PersistenceConfig.History history;
 
-    public ConversationService(ConversationRepository repository, MemberCache memberCache, PersistenceConfig config) {
+    public ConversationService(ConversationRepository repository, MemberDirectory memberCache, PersistenceConfig config) {
         this.repository = repository;
         this.memberCache = memberCache;
         this.history = config.history();
@@ -82,7 +82,7 @@ public class ConversationService {
 
     /** Best effort: the set is a cache; a reader that misses it loads PostgreSQL and fills it. */
     private Uni<Void> fillCache(Conversation conversation) {
-        return memberCache.fill(conversation.id(), conversation.members())
+        return memberCache.replace(conversation.id(), conversation.members())
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("member cache of %s not filled: %s", conversation.id(), failure.getMessage());
                     return null;

@@ -6,9 +6,9 @@ import dev.parley.contracts.chat.HistoryPage;
 import dev.parley.persistence.config.PersistenceConfig;
 import dev.parley.persistence.repository.ConversationRepository;
 import dev.parley.persistence.repository.HotWindow;
-import dev.parley.persistence.repository.MemberCache;
-import dev.parley.persistence.repository.MemberCache.Lookup;
 import dev.parley.persistence.repository.MessageRepository;
+import dev.parley.platform.members.MemberDirectory.Lookup;
+import dev.parley.platform.members.MemberDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,13 +36,13 @@ public class HistoryService {
     private static final Logger LOG = Logger.getLogger(HistoryService.class);
 
     private final ConversationRepository conversations;
-    private final MemberCache memberCache;
+    private final MemberDirectory memberCache;
     private final HotWindow hot;
     private final MessageRepository cold;
     private final MeterRegistry registry;
     private final int defaultLimit;
 
-    public HistoryService(ConversationRepository conversations, MemberCache memberCache, HotWindow hot,
+    public HistoryService(ConversationRepository conversations, MemberDirectory memberCache, HotWindow hot,
                           MessageRepository cold, MeterRegistry registry, PersistenceConfig config) {
         this.conversations = conversations;
         this.memberCache = memberCache;
@@ -78,7 +78,7 @@ public class HistoryService {
 
     /** Member check: the Redis set first; on a miss PostgreSQL, then the set is refilled. */
     public Uni<Void> requireMember(String conversationId, String userId) {
-        return memberCache.isMember(conversationId, userId)
+        return memberCache.lookup(conversationId, userId)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("member cache unavailable, asking PostgreSQL: %s", failure.getMessage());
                     return Lookup.UNKNOWN;
@@ -90,7 +90,7 @@ public class HistoryService {
                         if (!m.known()) {
                             return Uni.createFrom().failure(Problem.notFound("no conversation " + conversationId));
                         }
-                        Uni<Void> refill = memberCache.fill(conversationId, m.members())
+                        Uni<Void> refill = memberCache.replace(conversationId, m.members())
                                 .onFailure().recoverWithItem(failure -> null);
                         return refill.chain(() -> m.members().contains(userId)
                                 ? Uni.createFrom().voidItem()

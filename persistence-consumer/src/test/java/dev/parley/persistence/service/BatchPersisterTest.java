@@ -132,7 +132,6 @@ class BatchPersisterTest {
         return new PersistenceConfig() {
             public Batch batch() { return null; }
             public Retry retry() { return retry; }
-            public Members members() { return null; }
             public History history() { return null; }
         };
     }

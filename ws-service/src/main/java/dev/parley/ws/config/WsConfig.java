@@ -53,10 +53,6 @@ public interface WsConfig {
     @WithDefault("100")
     int maxConversationsPerFrame();
 
-    /** Members of a conversation are cached in Redis this long. */
-    @WithDefault("1h")
-    Duration memberCacheTtl();
-
     /** Redis writes off the critical path (the cmid confirmation), sent as pipelines. */
     WriteBehind writeBehind();
 

@@ -1,6 +1,7 @@
 package dev.parley.ws.repository;
 
 import dev.parley.contracts.RedisKeys;
+import dev.parley.platform.members.MemberDirectory;
 import dev.parley.platform.redis.RedisScript;
 import dev.parley.ws.config.WsConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

@@ -6,8 +6,9 @@ import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.ws.config.WsConfig;
 import dev.parley.ws.messaging.PodPublisher;
+import dev.parley.ws.repository.ConversationIndex;
 import dev.parley.ws.repository.HotStore;
-import dev.parley.ws.repository.MemberDirectory;
+import dev.parley.platform.members.MemberDirectory;
 import dev.parley.ws.repository.ReadStateRepository;
 import dev.parley.ws.ws.ClientSession;
 import io.smallrye.mutiny.Multi;
@@ -24,14 +25,16 @@ import java.util.Set;
 public class ReceiptService {
 
     private final MemberDirectory members;
+    private final ConversationIndex conversations;
     private final HotStore hot;
     private final ReadStateRepository readState;
     private final PodPublisher publisher;
     private final WsConfig config;
 
-    public ReceiptService(MemberDirectory members, HotStore hot, ReadStateRepository readState,
+    public ReceiptService(MemberDirectory members, ConversationIndex conversations, HotStore hot, ReadStateRepository readState,
             PodPublisher publisher, WsConfig config) {
         this.members = members;
+        this.conversations = conversations;
         this.hot = hot;
         this.readState = readState;
         this.publisher = publisher;
@@ -89,7 +92,7 @@ public class ReceiptService {
                     .select().where(c -> c != null)
                     .collect().asList();
         } else {
-            convs = members.conversationsOf(session.userId(), config.maxConversationsPerFrame());
+            convs = conversations.conversationsOf(session.userId(), config.maxConversationsPerFrame());
         }
         return convs.flatMap(list -> readState.readSeqs(session.userId(), list).flatMap(stored ->
                 Multi.createFrom().iterable(list)

@@ -7,7 +7,7 @@ import dev.parley.contracts.chat.frames.ErrorCode;
 import dev.parley.contracts.chat.frames.ServerFrame;
 import dev.parley.ws.config.WsConfig;
 import dev.parley.ws.repository.HotStore;
-import dev.parley.ws.repository.MemberDirectory;
+import dev.parley.platform.members.MemberDirectory;
 import dev.parley.ws.ws.ClientSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;

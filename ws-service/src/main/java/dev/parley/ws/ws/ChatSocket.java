@@ -53,8 +53,9 @@ public class ChatSocket {
         // registration closes it (1013) and the client reconnects later, instead of sitting silent.
         return presence.connect(user, device)
                 .invoke(() -> {
-                    session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis()));
+                    // counted first: whoever has read the welcome sees it counted
                     welcomes.increment();
+                    session.push(ServerFrame.welcome(user, device, pod.podId(), System.currentTimeMillis()));
                 })
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("presence of %s/%s not registered (%s); closing with 1013", user, device, failure.getMessage());
