@@ -112,8 +112,8 @@ images:
 ## containers-check: the six Deployments of k8s/host (the kind overlay on this host's Kafka, Redis, PostgreSQL) as
 ## Podman pods on the host network, each until its readiness probe passes, then a smoke through the gateway; all
 ## removed afterwards. Builds the images when missing or stale; exit 3 when Podman cannot run here (docs/deploy.md)
+## k8s/host renders the base's tag, so the check builds and runs that one, not the per-build IMAGE_TAG.
 containers-check: infra infra-tools
-	@# the tag k8s/host deploys (the base's), which `make images` always adds
 	IMAGE_TAG=$(BASE_TAG) MVN="$(MVN)" scripts/containers-check.sh
 
 ## kind-up: kind cluster + images + ingress-nginx, metrics-server, Strimzi, KEDA + Secrets + k8s/overlays/kind with the
