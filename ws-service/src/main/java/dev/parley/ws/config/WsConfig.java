@@ -53,6 +53,48 @@ public interface WsConfig {
     @WithDefault("100")
     int maxConversationsPerFrame();
 
+    /** Frame rates, sockets per user and the idle timeout (docs/protocol.md, "Limits"). */
+    Limits limits();
+
+    interface Limits {
+
+        /** Frames per second one connection may send, sustained. */
+        @WithDefault("20")
+        int frameRate();
+
+        /** Frames one connection may send at once from a full bucket (≥ in-flight-limit: a reconnect resends every unacked send). */
+        @WithDefault("100")
+        int frameBurst();
+
+        /** Frames per second all of one user's connections on this pod may send together. */
+        @WithDefault("50")
+        int userFrameRate();
+
+        /** Burst of one user's connections together (at least one connection's burst). */
+        @WithDefault("200")
+        int userFrameBurst();
+
+        /**
+         * Refused frames a connection may accumulate, forgiven at frame-rate per second; beyond it
+         * the connection is closed with 1008. A client at 5× its rate is closed within ~8 s, one at
+         * 2× is only refused.
+         */
+        @WithDefault("400")
+        int floodTolerance();
+
+        /** Sockets one user may hold on this pod; the next upgrade is refused with 429. */
+        @WithDefault("10")
+        int socketsPerUser();
+
+        /** A connection from which nothing (no frame, no pong) came for this long is closed with 4000. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** How often connections are checked against the idle timeout. */
+        @WithDefault("5s")
+        Duration idleSweepInterval();
+    }
+
     /** Redis writes off the critical path (the cmid confirmation), sent as pipelines. */
     WriteBehind writeBehind();
 

@@ -7,13 +7,16 @@ import dev.parley.ws.config.PodIdentity;
 import dev.parley.ws.repository.PresenceRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
 
@@ -49,6 +52,13 @@ public class ChatSocket {
         String device = connection.userData().get(TokenUpgradeCheck.DEVICE);
         // A cut-off client is forgotten at once: its close handshake may never finish if it does not read.
         ClientSession session = connections.register(connection, user, device, () -> forget(connection).subscribe().with(x -> { }));
+        if (session == null) {
+            // concurrent upgrades of one user passed the upgrade check together; the extra ones go
+            LOG.debugf("%s holds as many sockets as allowed; closing %s", user, connection.id());
+            connection.close(new CloseReason(ErrorCode.CLOSE_POLICY_VIOLATION, "too_many_connections"))
+                    .subscribe().with(ok -> { }, failure -> { });
+            return Uni.createFrom().voidItem();
+        }
         // Not registered means not reachable: deliveries would never find this socket, so a failed
         // registration closes it (1013) and the client reconnects later, instead of sitting silent.
         return presence.connect(user, device)
@@ -70,6 +80,7 @@ public class ChatSocket {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
+        session.touch();
         if (tooBig(raw)) {
             session.close(ErrorCode.CLOSE_MESSAGE_TOO_BIG, "message_too_big");
             return Uni.createFrom().voidItem();
@@ -81,6 +92,16 @@ public class ChatSocket {
     private static boolean tooBig(String raw) {
         return raw.length() > ChatLimits.MAX_MESSAGE_BYTES
                 || (raw.length() > ChatLimits.MAX_MESSAGE_BYTES / 3 && raw.getBytes(StandardCharsets.UTF_8).length > ChatLimits.MAX_MESSAGE_BYTES);
+    }
+
+    /** Answers to the auto-pings: a client that reads but has nothing to say is alive too. */
+    @OnPongMessage
+    public Uni<Void> onPong(Buffer data, WebSocketConnection connection) {
+        ClientSession session = connections.get(connection);
+        if (session != null) {
+            session.touch();
+        }
+        return Uni.createFrom().voidItem();
     }
 
     @OnClose

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 /**
  * One client connection (one device of one user). Outbound frames are counted until written; a
  * client that lets more than {@code outboundLimit} pile up is cut off (close 4008) so it never
- * holds memory or stalls others — it reconnects and syncs.
+ * holds memory or stalls others — it reconnects and syncs. It also holds the connection's frame
+ * buckets and when anything (a frame, a pong) last came from the client, for the idle sweep.
  */
 public final class ClientSession {
 
@@ -28,16 +29,44 @@ public final class ClientSession {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger inFlightSends = new AtomicInteger();
     private final AtomicBoolean cutOff = new AtomicBoolean();
+    private final FrameLimits.Buckets buckets;
+    private final Runnable forget;
+    private volatile long lastSeenNanos = System.nanoTime();
 
-    /** @param unwritten counts frames dropped because the socket was closed or the write failed */
+    /**
+     * @param onSlowConsumer runs when the client is cut off for not reading
+     * @param forget removes the session from the registry and presence: a cut-off client's close
+     *     handshake may never finish, so it is forgotten at once
+     * @param unwritten counts frames dropped because the socket was closed or the write failed
+     */
     ClientSession(WebSocketConnection connection, String userId, String deviceId, int outboundLimit,
-            Runnable onSlowConsumer, Counter unwritten) {
+            Runnable onSlowConsumer, Runnable forget, Counter unwritten, FrameLimits.Buckets buckets) {
         this.connection = connection;
         this.userId = userId;
         this.deviceId = deviceId;
         this.outboundLimit = outboundLimit;
         this.onSlowConsumer = onSlowConsumer;
+        this.forget = forget;
         this.unwritten = unwritten;
+        this.buckets = buckets;
+    }
+
+    FrameLimits.Buckets buckets() {
+        return buckets;
+    }
+
+    /** Something came from the client (a frame or a pong): it is alive. */
+    void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    long silentNanos(long now) {
+        return now - lastSeenNanos;
+    }
+
+    /** True once the connection has been cut off (slow, flooding, idle): its frames are ignored. */
+    boolean isCutOff() {
+        return cutOff.get();
     }
 
     public String id() {
@@ -107,9 +136,21 @@ public final class ClientSession {
     }
 
     private void cutOffSlowConsumer() {
-        if (cutOff.compareAndSet(false, true)) {
+        if (cutOff(ErrorCode.CLOSE_SLOW_CONSUMER, "slow_consumer")) {
             onSlowConsumer.run();
-            close(ErrorCode.CLOSE_SLOW_CONSUMER, "slow_consumer");
         }
+    }
+
+    /**
+     * Forgets the connection and closes it with {@code code}; frames already queued are still
+     * written before the close frame. True for the first call only.
+     */
+    boolean cutOff(int code, String reason) {
+        if (!cutOff.compareAndSet(false, true)) {
+            return false;
+        }
+        forget.run();
+        close(code, reason);
+        return true;
     }
 }

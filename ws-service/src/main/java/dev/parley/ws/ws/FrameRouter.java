@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Decodes a client frame and hands it to its handler. Every refusal becomes an {@code error} frame
- * with a code; the connection stays open and nothing is changed.
+ * with a code; the connection stays open and nothing is changed. A frame over its connection's or
+ * user's rate is refused ({@code rate_limited}) before any handler sees it; a client that keeps
+ * flooding is closed with 1008.
  */
 @Singleton
 public class FrameRouter {
@@ -29,20 +31,35 @@ public class FrameRouter {
     private final SyncService sync;
     private final ReceiptService receipts;
     private final MeterRegistry metrics;
+    private final FrameLimits limits;
 
-    public FrameRouter(SendService send, SyncService sync, ReceiptService receipts, MeterRegistry metrics) {
+    public FrameRouter(SendService send, SyncService sync, ReceiptService receipts, FrameLimits limits, MeterRegistry metrics) {
         this.send = send;
         this.sync = sync;
         this.receipts = receipts;
+        this.limits = limits;
         this.metrics = metrics;
     }
 
     public Uni<Void> route(ClientSession session, String raw) {
+        if (session.isCutOff()) {
+            return Uni.createFrom().voidItem();
+        }
+        // Counted before decoding: malformed frames cost as much to refuse as valid ones.
+        FrameLimits.Verdict verdict = limits.admit(session.buckets());
+        if (verdict.close()) {
+            LOG.infof("closing %s of %s: kept flooding past its frame rate", session.id(), session.userId());
+            session.cutOff(ErrorCode.CLOSE_POLICY_VIOLATION, "rate_limited");
+            return Uni.createFrom().voidItem();
+        }
         ClientFrame frame;
         try {
             frame = decode(raw);
         } catch (RuntimeException e) {
-            return refuse(session, e, null);
+            return verdict.allowed() ? refuse(session, e, null) : rateLimited(session, null, verdict);
+        }
+        if (!verdict.allowed()) {
+            return rateLimited(session, frame, verdict);
         }
         // deferred: a refusal thrown while dispatching (e.g. too_many_in_flight) still names the frame's cmid
         return Uni.createFrom().deferred(() -> dispatch(session, frame))
@@ -97,6 +114,13 @@ public class FrameRouter {
         }
         metrics.counter("parley.ws.frames.refused", "code", error.code()).increment();
         session.push(error);
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> rateLimited(ClientSession session, ClientFrame frame, FrameLimits.Verdict verdict) {
+        metrics.counter("parley.ws.frames.refused", "code", ErrorCode.RATE_LIMITED).increment();
+        session.push(ServerFrame.rateLimited("too many frames; retry after retryAfterMs",
+                frame == null ? null : frame.cmid(), frame == null ? null : frame.conv(), verdict.retryAfterMs()));
         return Uni.createFrom().voidItem();
     }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Authenticates the WebSocket handshake before it is upgraded: a missing, expired or forged token
- * is refused with 401 (and a draining pod with 503), so no connection exists without a user.
+ * is refused with 401 (and a draining pod with 503), so no connection exists without a user. A
+ * user who already holds {@code sockets-per-user} connections on this pod is refused with 429.
  * Browsers cannot set headers on a WebSocket, so the token may come as {@code ?token=}.
  */
 @ApplicationScoped
@@ -22,14 +23,18 @@ public class TokenUpgradeCheck implements HttpUpgradeCheck {
 
     static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("parley.user");
     static final UserData.TypedKey<String> DEVICE = UserData.TypedKey.forString("parley.device");
+    /** Header naming why an upgrade was refused when no WWW-Authenticate applies. */
+    static final String REASON = "X-Parley-Refusal";
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final TokenCodec tokens;
     private final PodLifecycle lifecycle;
+    private final ConnectionRegistry connections;
 
-    public TokenUpgradeCheck(TokenCodec tokens, PodLifecycle lifecycle) {
+    public TokenUpgradeCheck(TokenCodec tokens, PodLifecycle lifecycle, ConnectionRegistry connections) {
         this.tokens = tokens;
         this.lifecycle = lifecycle;
+        this.connections = connections;
     }
 
     @Override
@@ -45,6 +50,11 @@ public class TokenUpgradeCheck implements HttpUpgradeCheck {
         }
         try {
             var verified = tokens.verify(token);
+            if (!connections.mayConnect(verified.userId())) {
+                // One user's sockets all land here (the ring): the cap bounds what one account holds.
+                return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("10"),
+                        REASON, List.of("too_many_connections")));
+            }
             context.userData().put(USER, verified.userId());
             context.userData().put(DEVICE, device != null ? device : UUID.randomUUID().toString());
             return CheckResult.permitUpgrade();

@@ -23,6 +23,11 @@ public final class ErrorCode {
     public static final String UNSUPPORTED_VERSION = "unsupported_version";
     /** A transient server problem; retry. */
     public static final String UNAVAILABLE = "unavailable";
+    /**
+     * The connection or the user sends frames faster than allowed; the frame was not processed.
+     * The error carries {@code retryAfterMs}; a send may be repeated with the same cmid after it.
+     */
+    public static final String RATE_LIMITED = "rate_limited";
 
     /** WebSocket close code: the client did not read fast enough and was cut off; reconnect and sync. */
     public static final int CLOSE_SLOW_CONSUMER = 4008;
@@ -35,6 +40,17 @@ public final class ErrorCode {
     public static final int CLOSE_TRY_AGAIN_LATER = 1013;
     /** WebSocket close code: a message above the 64 KiB limit (whole or in fragments); nothing of it was read. */
     public static final int CLOSE_MESSAGE_TOO_BIG = 1009;
+
+    /**
+     * WebSocket close code (policy violation): the client kept sending far above its frame rate
+     * limit, or opened more sockets than a user may hold on one pod; back off before reconnecting.
+     */
+    public static final int CLOSE_POLICY_VIOLATION = 1008;
+    /**
+     * WebSocket close code: nothing (no frame, no pong) came from the client within the idle
+     * timeout; the connection was dead or the client does not answer pings. Reconnect and sync.
+     */
+    public static final int CLOSE_IDLE_TIMEOUT = 4000;
 
     private ErrorCode() {
     }
