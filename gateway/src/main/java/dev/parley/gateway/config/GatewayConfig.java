@@ -49,6 +49,21 @@ public interface GatewayConfig {
         /** How long opening the downstream WebSocket may take. */
         @WithDefault("5s")
         Duration connectTimeout();
+
+        /** Relayed WebSockets and SSE streams one user may hold at once on this JVM; the next gets 429. */
+        @WithDefault("20")
+        int maxPerUser();
+
+        /**
+         * How often each relayed client WebSocket is pinged and each quiet SSE stream gets a
+         * comment: below quarkus.http.idle-timeout, so that live connections are never idle.
+         */
+        @WithDefault("15s")
+        Duration pingInterval();
+
+        /** A relayed client WebSocket that sent nothing (no message, no pong) for this long is closed (4000). */
+        @WithDefault("60s")
+        Duration idleTimeout();
     }
 
     interface Routing {

@@ -19,15 +19,21 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Streams a downstream Server-Sent-Events response to the client as it comes (a buffering proxy
  * would hold every event until the stream ends). The pipe stops reading the downstream while the
  * client's socket is full; when the client goes away the downstream request is reset, so no
- * stream outlives its reader. Last-Event-ID goes down as a header, as browsers send it.
+ * stream outlives its reader. Last-Event-ID goes down as a header, as browsers send it. Streams
+ * count towards their user's relayed connections ({@link UserRelaySlots}); quiet ones get a
+ * comment now and then ({@link RelayKeepalive}) so the HTTP idle timeout leaves them alone.
  */
 @ApplicationScoped
 public class EventStreamRelay {
 
     private final HttpClient client;
     private final RelaySlots slots;
+    private final UserRelaySlots userSlots;
+    private final RelayKeepalive keepalive;
 
-    public EventStreamRelay(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
+    public EventStreamRelay(Vertx vertx, GatewayConfig config, UserRelaySlots userSlots, RelayKeepalive keepalive, MeterRegistry registry) {
+        this.userSlots = userSlots;
+        this.keepalive = keepalive;
         int maxStreams = config.relay().maxConnections();
         this.slots = new RelaySlots(maxStreams, "parley.gateway.relay.streams",
                 "Server-Sent-Event streams relayed by this gateway right now", registry);
@@ -38,11 +44,22 @@ public class EventStreamRelay {
     }
 
     public void relay(RoutingContext rc, Downstream target, String path, Caller caller) {
-        Runnable release = slots.take();
-        if (release == null) {
+        Runnable releaseUser = userSlots.take(caller.userId());
+        if (releaseUser == null) {
+            HttpEdge.problem(rc, 429, "Too Many Requests", "this user holds as many relayed connections as allowed", 10);
+            return;
+        }
+        Runnable releaseSlot = slots.take();
+        if (releaseSlot == null) {
+            releaseUser.run();
             HttpEdge.problem(rc, 503, "Service Unavailable", "the gateway relays as many streams as it may; retry shortly", 1);
             return;
         }
+        Runnable release = () -> {
+            releaseSlot.run();
+            releaseUser.run();
+            keepalive.untrack(rc.response());
+        };
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host()).setPort(target.port())
                 .setSsl(target.secure()).setURI(target.prefix() + path)
                 .putHeader("Authorization", target.authorization(caller))
@@ -65,7 +82,7 @@ public class EventStreamRelay {
         });
     }
 
-    private static void stream(RoutingContext rc, HttpClientResponse down, Runnable release) {
+    private void stream(RoutingContext rc, HttpClientResponse down, Runnable release) {
         var response = rc.response().setStatusCode(down.statusCode());
         String type = down.getHeader("Content-Type");
         if (type != null) {
@@ -76,7 +93,32 @@ public class EventStreamRelay {
         }
         response.closeHandler(v -> release.run());
         response.endHandler(v -> release.run());
-        down.pipeTo(response).onFailure(e -> release.run());
+        if (down.statusCode() != 200) {
+            down.pipeTo(response).onFailure(e -> release.run());
+            return;
+        }
+        // Piped by hand rather than pipeTo: the keepalive needs to know where events end.
+        RelayKeepalive.Stream tracked = keepalive.track(response);
+        down.handler(chunk -> {
+            if (response.closed()) {
+                return; // the client is gone; its close handler resets the downstream request
+            }
+            response.write(chunk);
+            tracked.wrote(chunk);
+            if (response.writeQueueFull()) {
+                down.pause();
+                response.drainHandler(v -> down.resume());
+            }
+        });
+        down.endHandler(v -> {
+            if (!response.closed() && !response.ended()) {
+                response.end();
+            }
+        });
+        down.exceptionHandler(e -> {
+            release.run();
+            response.reset();
+        });
     }
 
     @PreDestroy

@@ -74,14 +74,14 @@ public class RelayRoutes {
         if (authorization != null) {
             target.addHeader("Authorization", authorization);
         }
-        sockets.relay(rc, target);
+        sockets.relay(rc, target, caller.userId());
     }
 
     private void seatLive(RoutingContext rc, Caller caller) {
         WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(seats.host()).setPort(seats.port())
                 .setSsl(seats.secure()).setURI(seats.prefix() + "/cohorts/" + rc.pathParam("param0") + "/live" + lastEventQuery(rc))
                 .addHeader("Authorization", seats.authorization(caller));
-        sockets.relay(rc, target);
+        sockets.relay(rc, target, caller.userId());
     }
 
     private void seatEvents(RoutingContext rc, Caller caller) {
